@@ -1,0 +1,221 @@
+"""The `govkg` command: thin sub-commands over extract, build, validate, query and export."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from govkg import build as buildmod
+from govkg import formats, load, query, serialize
+from govkg.extract import AnnotationError, extract
+from govkg.formats import FormatError
+from govkg.load import LoadError
+from govkg.namespaces import DEFAULT_BASE, graph_iri
+from govkg.query import QueryError
+from govkg.reason import InconsistencyError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+KNOWN_ERRORS = (AnnotationError, FormatError, InconsistencyError, LoadError, QueryError, OSError)
+
+
+class CliError(Exception):
+    """A user error reported as one line with exit status 2."""
+
+
+def default_root() -> Path:
+    """$GOVKG_ROOT, else the current folder if it holds a govkg project, else the source checkout."""
+    if os.environ.get("GOVKG_ROOT"):
+        return Path(os.environ["GOVKG_ROOT"])
+    cwd = Path.cwd()
+    if (cwd / "ontology").is_dir() and (cwd / "data").is_dir():
+        return cwd
+    return Path(__file__).resolve().parents[2]
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(prog="govkg", description="govkg: an open knowledge graph of AI governance.")
+    parser.add_argument("--root", type=Path, default=None, help="project folder (default: $GOVKG_ROOT or .)")
+    parser.add_argument("--base-iri", default=os.environ.get("GOVKG_BASE_IRI", DEFAULT_BASE),
+                        help=f"base IRI of ontology and data (default: $GOVKG_BASE_IRI or {DEFAULT_BASE})")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _extract_parser(sub)
+    _build_parser(sub)
+    _validate_parser(sub)
+    _query_parser(sub)
+    _export_parser(sub)
+    return parser
+
+
+def _extract_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("extract", help="regenerate data/ claims from data/sources and data/annotations")
+    p.add_argument("--check", action="store_true", help="only check that data/ is up to date (exit 1 if not)")
+    p.set_defaults(func=cmd_extract)
+
+
+def _build_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("build", help="load, reason, validate and write the dataset")
+    p.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    p.set_defaults(func=cmd_build)
+
+
+def _validate_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check the data (or given RDF files) against the SHACL shapes")
+    p.add_argument("files", nargs="*", type=Path, help="RDF files to validate instead of the project data")
+    p.set_defaults(func=cmd_validate)
+
+
+def _query_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("query", help="run a SPARQL query (a string, or @file.rq)")
+    p.add_argument("query", help="the query text, or @path/to/file.rq")
+    p.add_argument("--format", default="table", help="table, json, xml, csv, tsv (SELECT/ASK); turtle, json-ld, "
+                   "nt, rdfxml (CONSTRUCT/DESCRIBE)")
+    _dataset_options(p)
+    p.set_defaults(func=cmd_query)
+
+
+def _export_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="export the dataset or some of its graphs")
+    p.add_argument("--format", default="trig", help="turtle, json-ld, nt, rdfxml, trig, nquads (default: trig)")
+    p.add_argument("--graph", action="append", default=[], help="a graph name (asserted, inferred, entities, "
+                   "ontology, disagreements, source/<file stem>) or IRI; repeatable")
+    p.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+    _dataset_options(p)
+    p.set_defaults(func=cmd_export)
+
+
+def _dataset_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dataset", type=Path, help="built dataset (.nq/.trig; default: build/govkg.nq, else build now)")
+    p.add_argument("--no-inferred", action="store_true", help="leave out the OWL RL inferred graph")
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Regenerate (or check) the claim files under data/."""
+    ontology = load.parse_files((args.root / "ontology").glob("*.ttl"))
+    result = extract(args.root / "data" / "sources", args.root / "data" / "annotations", ontology)
+    stale = []
+    for rel, graph in result.files().items():
+        path, data = args.root / "data" / rel, serialize.graph_bytes(graph, "turtle")
+        if not path.is_file() or path.read_bytes() != data:
+            stale.append(rel)
+            if not args.check:
+                serialize.write(path, data)
+    verb = "out of date" if args.check else "written"
+    print(f"{len(result.claims)} claims from {len(result.sources)} documents; {len(stale)} files {verb}"
+          + (": " + ", ".join(stale) if stale else ""))
+    return EXIT_INVALID if args.check and stale else EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build, write and report."""
+    started = time.perf_counter()
+    result = buildmod.build(args.root, args.base_iri)
+    paths = buildmod.write(result, args.out)
+    stats = buildmod.statistics(result)
+    print(f"built {sum(stats['triples'].values())} triples in {len(result.graphs)} graphs "  # type: ignore[union-attr]
+          f"({stats['asserted_facts']} asserted facts, {len(result.graphs['inferred'])} inferred) "
+          f"in {time.perf_counter() - started:.1f} s -> {', '.join(str(p) for p in paths)}")
+    if not result.report.conforms:
+        sys.stderr.write(result.report.text())
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate the project data, or the given files with the project's ontology."""
+    if args.files:
+        data = load.parse_files(args.files, args.base_iri)
+        data += load.parse_files((args.root / "ontology").glob("*.ttl"), args.base_iri)
+        from govkg.validate import validate
+        report = validate(data, load.shapes_graph(args.root, args.base_iri))
+    else:
+        report = buildmod.check(args.root, args.base_iri)
+    (sys.stdout if report.conforms else sys.stderr).write(report.text())
+    return EXIT_OK if report.conforms else EXIT_INVALID
+
+
+def open_dataset(args: argparse.Namespace) -> Dataset:
+    """The built dataset from --dataset or build/govkg.nq; built in memory when there is none."""
+    path = args.dataset or args.root / "build" / buildmod.DATASET_FILE
+    if path.is_file():
+        ds = Dataset(default_union=True)
+        try:
+            ds.parse(path, format=formats.by_suffix(path.suffix).rdflib)
+        except Exception as error:
+            raise LoadError(f"{path}: {' '.join(str(error).split())}") from None
+    elif args.dataset:
+        raise CliError(f"{path}: no such file")
+    else:
+        sys.stderr.write("govkg: no built dataset; building in memory (run 'govkg build' to save time)\n")
+        ds = buildmod.build(args.root, args.base_iri).dataset()
+    if args.no_inferred:
+        ds.remove_graph(ds.graph(URIRef(graph_iri("inferred", args.base_iri))))
+    return ds
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run one query and print its answer."""
+    text = query.read_query(args.query)
+    query.prepare(text)  # fail fast on syntax before loading anything
+    result = query.run(open_dataset(args), text)
+    sys.stdout.buffer.write(query.render(result, args.format, args.base_iri))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export the dataset, or the union of some graphs, in one format."""
+    fmt = formats.get(args.format, ("graph", "dataset"))
+    ds = open_dataset(args)
+    names = [URIRef(g if ":" in g else graph_iri(g, args.base_iri)) for g in args.graph]
+    known = {c.identifier for c in ds.contexts()}
+    for name in names:
+        if name not in known:
+            raise CliError(f"unknown graph {name}")
+    data = _export_bytes(ds, names, fmt, args.base_iri)
+    if args.output:
+        serialize.write(args.output, data)
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+def _export_bytes(ds: Dataset, names: list[URIRef], fmt: formats.Format, base: str) -> bytes:
+    """Serialise the selected graphs (all if none) as a dataset or as their union."""
+    selected = names or [c.identifier for c in ds.contexts() if len(c)]
+    if fmt.kind == "dataset":
+        subset = Dataset()
+        for name in selected:
+            target = subset.graph(name)
+            for triple in ds.graph(name):
+                target.add(triple)
+        return serialize.dataset_bytes(subset, fmt.name, base)
+    union = Graph()
+    for name in selected:
+        union += ds.graph(name)
+    return serialize.graph_bytes(union, fmt.name, base)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `govkg` console script."""
+    args = _parser().parse_args(argv)
+    args.root = (args.root or default_root()).resolve()
+    if not args.base_iri.endswith(("/", "#")):
+        sys.stderr.write("govkg: error: --base-iri must end with '/' or '#'\n")
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except (CliError, *KNOWN_ERRORS) as error:
+        sys.stderr.write(f"govkg: error: {' '.join(str(error).split())}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Editorial annotation files: one tab-separated row per fact a document states, with its quote.
+
+Columns: subject, predicate, object, quote, comment (optional); `\\n` in a quote
+stands for a line break. Terms are govkg slugs (`france`),
+prefixed names (`gk:signs`, `a`), `@doc` for the document itself, or Turtle literals
+(`"2024-05-21"^^xsd:date`, `"texte"@fr`, `28`, `true`). A row whose subject is `@chrome` marks page
+chrome: a passage no fact may come from.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from govkg.namespaces import GKD, PREFIXES
+
+DOC, CHROME = "@doc", "@chrome"
+COLUMNS = 4
+_LITERAL = re.compile(r'^"(?P<lex>.*)"(?:@(?P<lang>[a-zA-Z-]+)|\^\^(?P<dt>\S+))?$', re.DOTALL)
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_INTEGER = re.compile(r"^-?\d+$")
+
+
+class AnnotationError(ValueError):
+    """A malformed annotation row; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One annotation row."""
+
+    path: Path
+    line: int
+    subject: str
+    predicate: str
+    obj: str
+    quote: str
+    comment: str
+
+    def where(self) -> str:
+        """'file:line' for error messages."""
+        return f"{self.path.name}:{self.line}"
+
+
+def read_rows(path: Path) -> list[Row]:
+    """Read the annotation rows of `path`, skipping blank lines and '#' comments."""
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for number, cells in enumerate(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE), 1):
+            if not cells or not "".join(cells).strip() or cells[0].startswith("#"):
+                continue
+            if len(cells) < COLUMNS:
+                raise AnnotationError(f"{path.name}:{number}: expected {COLUMNS} or 5 columns, got {len(cells)}")
+            comment = cells[4].strip() if len(cells) > COLUMNS else ""
+            subject, predicate, obj, quote = (c.strip() for c in cells[:COLUMNS])
+            rows.append(Row(path, number, subject, predicate, obj, quote.replace("\\n", "\n"), comment))
+    return rows
+
+
+def parse_term(token: str, doc: URIRef, where: str) -> Node:
+    """Turn an annotation token into an RDF term."""
+    if token == DOC:
+        return doc
+    if token == "a":
+        return RDF.type
+    if token in ("true", "false"):
+        return Literal(token == "true")
+    if _INTEGER.match(token):
+        return Literal(int(token))
+    if token.startswith('"'):
+        return _literal(token, doc, where)
+    if ":" in token:
+        return _expand(token, where)
+    if _SLUG.match(token):
+        return GKD[token]
+    raise AnnotationError(f"{where}: cannot read term {token!r}")
+
+
+def _literal(token: str, doc: URIRef, where: str) -> Literal:
+    """Parse a Turtle-style literal token."""
+    match = _LITERAL.match(token)
+    if not match:
+        raise AnnotationError(f"{where}: malformed literal {token!r}")
+    lex = match["lex"].replace('\\"', '"')
+    if match["dt"]:
+        return Literal(lex, datatype=parse_term(match["dt"], doc, where))
+    return Literal(lex, lang=match["lang"]) if match["lang"] else Literal(lex)
+
+
+def _expand(token: str, where: str) -> URIRef:
+    """Expand a prefixed name with govkg's prefix map."""
+    prefix, local = token.split(":", 1)
+    if prefix not in PREFIXES:
+        raise AnnotationError(f"{where}: unknown prefix {prefix!r} in {token!r}")
+    return URIRef(PREFIXES[prefix] + local)

@@ -1,0 +1,91 @@
+"""Read the ontology, data and shapes (or any RDF files) into graphs, rebased on the configured base IRI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from govkg import formats
+from govkg.namespaces import DEFAULT_BASE, bind_prefixes, graph_iri, rebase_iri
+
+
+class LoadError(ValueError):
+    """A file that cannot be read or parsed; the message names the file."""
+
+
+def parse_file(path: Path, base: str = DEFAULT_BASE) -> Graph:
+    """Parse one RDF file (format from its suffix), rebased on `base`."""
+    if not path.is_file():
+        raise LoadError(f"{path}: no such file")
+    try:
+        fmt = formats.by_suffix(path.suffix)
+        graph = Graph().parse(path, format=fmt.rdflib)
+    except Exception as error:  # rdflib raises many unrelated types for bad syntax
+        raise LoadError(f"{path}: {_one_line(error)}") from None
+    return rebase(graph, base)
+
+
+def parse_files(paths: Iterable[Path], base: str = DEFAULT_BASE) -> Graph:
+    """Parse several RDF files into one graph."""
+    merged = bind_prefixes(Graph(), base)
+    for path in sorted(paths):
+        merged += parse_file(path, base)
+    return merged
+
+
+def _one_line(error: Exception) -> str:
+    """An exception message folded onto one line."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def rebase(graph: Graph, base: str) -> Graph:
+    """Rewrite IRIs (and xsd:anyURI literals) under the default base onto `base`."""
+    if base == DEFAULT_BASE:
+        return graph
+    out = bind_prefixes(Graph(), base)
+    for triple in graph:
+        out.add(tuple(_rebase_term(t, base) for t in triple))  # type: ignore[arg-type]
+    return out
+
+
+def _rebase_term(term: Node, base: str) -> Node:
+    """Rebase one term."""
+    if isinstance(term, URIRef):
+        return URIRef(rebase_iri(str(term), base))
+    if isinstance(term, Literal) and term.datatype == XSD.anyURI:
+        return Literal(rebase_iri(str(term), base), datatype=XSD.anyURI)
+    return term
+
+
+def project_graphs(root: Path, base: str = DEFAULT_BASE) -> dict[str, Graph]:
+    """The project's input graphs by name: ontology, entities, asserted, disagreements, source/<stem>."""
+    data = root / "data"
+    graphs = {
+        "ontology": parse_files((root / "ontology").glob("*.ttl"), base),
+        "entities": parse_files([data / "entities.ttl"], base),
+        "asserted": parse_files([data / "asserted.ttl"], base),
+        "disagreements": parse_files([data / "disagreements.ttl"], base),
+    }
+    for path in sorted((data / "claims").glob("*.ttl")):
+        graphs[f"source/{path.stem}"] = parse_file(path, base)
+    return graphs
+
+
+def shapes_graph(root: Path, base: str = DEFAULT_BASE) -> Graph:
+    """All SHACL shapes under `root/shapes`."""
+    return parse_files((root / "shapes").glob("*.ttl"), base)
+
+
+def to_dataset(graphs: dict[str, Graph], base: str = DEFAULT_BASE) -> Dataset:
+    """Put named graphs into one rdflib Dataset (IRIs `<base>graph/<name>`)."""
+    ds = Dataset(default_union=True)
+    bind_prefixes(ds, base)
+    for name, graph in graphs.items():
+        target = ds.graph(URIRef(graph_iri(name, base)))
+        for triple in graph:
+            target.add(triple)
+    return ds

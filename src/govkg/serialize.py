@@ -1,0 +1,53 @@
+"""Byte-stable serialisation: the same graphs always give the same bytes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from govkg import formats
+from govkg.namespaces import DEFAULT_BASE, PREFIXES, bind_prefixes, rebase_iri
+
+
+def graph_bytes(graph: Graph, fmt: str, base: str = DEFAULT_BASE) -> bytes:
+    """Serialise a graph in a triple format; N-Triples lines are sorted for stability."""
+    spec = formats.get(fmt, ("graph",))
+    if spec.name == "nt":
+        return _sorted_lines(graph.serialize(format="nt11"))
+    if spec.name == "json-ld":
+        return graph.serialize(format="json-ld", context=context(base), indent=2).encode("utf-8")
+    out = bind_prefixes(Graph(), base)
+    out += graph
+    return out.serialize(format=spec.rdflib).encode("utf-8")
+
+
+def dataset_bytes(ds: Dataset, fmt: str, base: str = DEFAULT_BASE) -> bytes:
+    """Serialise a dataset in a quad format; N-Quads lines are sorted for stability."""
+    spec = formats.get(fmt, ("dataset",))
+    if spec.name == "nquads":
+        return _sorted_lines(ds.serialize(format="nquads"))
+    return ds.serialize(format="trig").encode("utf-8")
+
+
+def _sorted_lines(text: str) -> bytes:
+    """Sort and de-duplicate the lines of a line-based serialisation."""
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def context(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """govkg's JSON-LD @context: the prefix map, rebased."""
+    return {prefix: rebase_iri(iri, base) for prefix, iri in PREFIXES.items()}
+
+
+def write(path: Path, data: bytes) -> None:
+    """Write bytes to `path`, creating parent folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def write_json(path: Path, value: object) -> None:
+    """Write JSON with sorted keys (stable bytes)."""
+    write(path, (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
