@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from govkg import load, reason, serialize
 from govkg.namespaces import DEFAULT_BASE, graph_iri
@@ -61,7 +62,7 @@ def write(result: Build, out: Path) -> list[Path]:
     files = {
         DATASET_FILE: serialize.dataset_bytes(ds, "nquads", result.base),
         TRIG_FILE: serialize.dataset_bytes(ds, "trig", result.base),
-        REPORT_FILE: serialize.graph_bytes(result.report.graph, "turtle", result.base),
+        REPORT_FILE: serialize.graph_bytes(load.canonical(result.report.graph), "turtle", result.base),
         REPORT_TEXT: result.report.text().encode("utf-8"),
     }
     for name, data in files.items():
@@ -91,7 +92,7 @@ def statistics(result: Build) -> dict[str, object]:
 
 def _claimed_triples(graphs: dict[str, Graph]) -> set[tuple]:
     """The (s, p, o) of every claim with a quote, across the source graphs."""
-    claimed = set()
+    claimed: set[tuple[Node, Node, Node]] = set()
     for name, g in graphs.items():
         if not name.startswith("source/"):
             continue
@@ -104,5 +105,5 @@ def _claimed_triples(graphs: dict[str, Graph]) -> set[tuple]:
 
 def _entities_by_class(entities: Graph) -> dict[str, int]:
     """How many entities of each asserted class."""
-    counts = Counter(entities.namespace_manager.normalizeUri(o) for o in entities.objects(None, RDF.type))
+    counts = Counter(entities.namespace_manager.normalizeUri(str(o)) for o in entities.objects(None, RDF.type))
     return dict(sorted(counts.items()))

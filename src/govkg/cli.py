@@ -118,7 +118,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     result = buildmod.build(args.root, args.base_iri)
     paths = buildmod.write(result, args.out)
     stats = buildmod.statistics(result)
-    print(f"built {sum(stats['triples'].values())} triples in {len(result.graphs)} graphs "  # type: ignore[union-attr]
+    total = sum(len(g) for g in result.graphs.values())
+    print(f"built {total} triples in {len(result.graphs)} graphs "
           f"({stats['asserted_facts']} asserted facts, {len(result.graphs['inferred'])} inferred) "
           f"in {time.perf_counter() - started:.1f} s -> {', '.join(str(p) for p in paths)}")
     if not result.report.conforms:
@@ -146,7 +147,7 @@ def open_dataset(args: argparse.Namespace) -> Dataset:
     if path.is_file():
         ds = Dataset(default_union=True)
         try:
-            ds.parse(path, format=formats.by_suffix(path.suffix).rdflib)
+            ds.parse(data=path.read_bytes(), format=formats.by_suffix(path.suffix).rdflib)
         except Exception as error:
             raise LoadError(f"{path}: {' '.join(str(error).split())}") from None
     elif args.dataset:
@@ -173,7 +174,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = formats.get(args.format, ("graph", "dataset"))
     ds = open_dataset(args)
     names = [URIRef(g if ":" in g else graph_iri(g, args.base_iri)) for g in args.graph]
-    known = {c.identifier for c in ds.contexts()}
+    known = {c.identifier for c in ds.graphs()}
     for name in names:
         if name not in known:
             raise CliError(f"unknown graph {name}")
@@ -187,7 +188,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _export_bytes(ds: Dataset, names: list[URIRef], fmt: formats.Format, base: str) -> bytes:
     """Serialise the selected graphs (all if none) as a dataset or as their union."""
-    selected = names or [c.identifier for c in ds.contexts() if len(c)]
+    selected = names or [URIRef(str(c.identifier)) for c in ds.graphs() if len(c)]
     if fmt.kind == "dataset":
         subset = Dataset()
         for name in selected:

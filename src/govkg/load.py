@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
@@ -23,7 +24,7 @@ def parse_file(path: Path, base: str = DEFAULT_BASE) -> Graph:
         raise LoadError(f"{path}: no such file")
     try:
         fmt = formats.by_suffix(path.suffix)
-        graph = Graph().parse(path, format=fmt.rdflib)
+        graph = Graph().parse(data=path.read_bytes(), format=fmt.rdflib)
     except Exception as error:  # rdflib raises many unrelated types for bad syntax
         raise LoadError(f"{path}: {_one_line(error)}") from None
     return rebase(graph, base)
@@ -80,12 +81,23 @@ def shapes_graph(root: Path, base: str = DEFAULT_BASE) -> Graph:
     return parse_files((root / "shapes").glob("*.ttl"), base)
 
 
+def canonical(graph: Graph) -> Graph:
+    """The graph with blank nodes relabelled canonically (RGDA1), so serialisations are stable."""
+    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+        return graph
+    out = bind_prefixes(Graph())
+    out += to_canonical_graph(graph)
+    for prefix, namespace in graph.namespaces():
+        out.bind(prefix, namespace, override=False)
+    return out
+
+
 def to_dataset(graphs: dict[str, Graph], base: str = DEFAULT_BASE) -> Dataset:
     """Put named graphs into one rdflib Dataset (IRIs `<base>graph/<name>`)."""
     ds = Dataset(default_union=True)
     bind_prefixes(ds, base)
     for name, graph in graphs.items():
         target = ds.graph(URIRef(graph_iri(name, base)))
-        for triple in graph:
+        for triple in canonical(graph):
             target.add(triple)
     return ds

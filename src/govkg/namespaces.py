@@ -40,6 +40,7 @@ PREFIXES: dict[str, str] = {
     "oa": str(OA),
     "time": str(TIME),
     "sh": str(SH),
+    "vann": str(VANN),
 }
 
 # Named graphs of the built dataset (relative to the base IRI).

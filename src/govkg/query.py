@@ -8,6 +8,7 @@ import rdflib.plugins.sparql as rdflib_sparql
 from rdflib import Dataset, Graph
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -33,7 +34,7 @@ def read_query(text: str) -> str:
         raise QueryError(f"cannot read query file {path}: {error.__class__.__name__}") from None
 
 
-def prepare(text: str) -> object:
+def prepare(text: str) -> Query:
     """Parse a query (not an update); refuse SERVICE anywhere in it."""
     try:
         prepared = prepareQuery(text, initNs=PREFIXES)
@@ -80,7 +81,7 @@ def render(result: Result, fmt: str, base: str = DEFAULT_BASE) -> bytes:
 def _cells(result: Result) -> tuple[list[str], list[list[Node | None]]]:
     """Header and rows of a SELECT result."""
     names = [str(v) for v in result.vars or []]
-    return names, [[row[v] for v in names] for row in result]  # type: ignore[index]
+    return names, [[row[v] for v in names] for row in result]  # type: ignore[call-overload,index]
 
 
 def _table(result: Result) -> str:

@@ -27,8 +27,32 @@ def dataset_bytes(ds: Dataset, fmt: str, base: str = DEFAULT_BASE) -> bytes:
     """Serialise a dataset in a quad format; N-Quads lines are sorted for stability."""
     spec = formats.get(fmt, ("dataset",))
     if spec.name == "nquads":
-        return _sorted_lines(ds.serialize(format="nquads"))
-    return ds.serialize(format="trig").encode("utf-8")
+        return _sorted_lines("".join(_nquads(g) for g in ds.graphs() if len(g)))
+    return _trig(ds, base).encode("utf-8")
+
+
+def _nquads(graph: Graph) -> str:
+    """One named graph as N-Quads lines: its N-Triples with the graph name appended."""
+    name = f" <{graph.identifier}> ."
+    return "".join(line[:-2] + name + "\n" for line in graph.serialize(format="nt11").splitlines() if line)
+
+
+def _trig(ds: Dataset, base: str) -> str:
+    """TriG with graphs in IRI order, each written by the (sorted) Turtle serialiser."""
+    header: dict[str, str] = {}
+    blocks = []
+    for ctx in sorted((c for c in ds.graphs() if len(c)), key=lambda c: str(c.identifier)):
+        graph = bind_prefixes(Graph(), base)
+        graph += ctx
+        lines = graph.serialize(format="turtle").splitlines()
+        for line in lines:
+            if line.startswith("@prefix"):
+                name = line.split()[1]
+                if header.setdefault(name, line) != line:
+                    raise ValueError(f"prefix {name} bound to two namespaces")
+        body = "\n".join("    " + ln if ln else "" for ln in lines if not ln.startswith("@prefix")).strip("\n")
+        blocks.append(f"<{ctx.identifier}> {{\n{body}\n}}\n")
+    return "".join(line + "\n" for _, line in sorted(header.items())) + "\n" + "\n".join(blocks)
 
 
 def _sorted_lines(text: str) -> bytes:

@@ -59,7 +59,8 @@ def _violations(report: Graph) -> list[Violation]:
         def get(prop, r=result):
             value = report.value(r, prop)
             return "" if value is None else _short(report, value)
-        out.append(Violation(str(report.value(result, SH.focusNode)), get(SH.resultPath), get(SH.sourceConstraintComponent),
+        focus = str(report.value(result, SH.focusNode))
+        out.append(Violation(focus, get(SH.resultPath), get(SH.sourceConstraintComponent),
                              get(SH.sourceShape), get(SH.resultSeverity), get(SH.resultMessage)))
     return out
 

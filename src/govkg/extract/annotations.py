@@ -89,7 +89,7 @@ def _literal(token: str, doc: URIRef, where: str) -> Literal:
         raise AnnotationError(f"{where}: malformed literal {token!r}")
     lex = match["lex"].replace('\\"', '"')
     if match["dt"]:
-        return Literal(lex, datatype=parse_term(match["dt"], doc, where))
+        return Literal(lex, datatype=str(parse_term(match["dt"], doc, where)))
     return Literal(lex, lang=match["lang"]) if match["lang"] else Literal(lex)
 
 

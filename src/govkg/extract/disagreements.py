@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -47,7 +48,7 @@ def _sessions_before_event(claims: list[Claim]) -> Iterable[tuple[Key, tuple[Cla
     for part in starts:
         for whole in starts:
             if parent.get(part.subject) == whole.subject and part.doc != whole.doc \
-                    and part.obj.toPython() < whole.obj.toPython():
+                    and _python(part.obj) < _python(whole.obj):
                 yield (whole.subject, SCHEMA.startDate), (part, whole)
 
 
@@ -57,6 +58,11 @@ def _compatible(a: Node, b: Node) -> bool:
         return True
     both_dates = all(isinstance(t, Literal) and t.datatype in _DATE_TYPES for t in (a, b))
     return both_dates and (str(a).startswith(str(b)) or str(b).startswith(str(a)))
+
+
+def _python(term: Node) -> Any:
+    """The Python value of a literal (a date for xsd:date)."""
+    return term.toPython() if isinstance(term, Literal) else str(term)
 
 
 def _is_date(term: Node) -> bool:
