@@ -162,3 +162,10 @@ def test_extraction_of_a_small_document(tmp_path: Path, root: Path) -> None:
     assert (GKD.x, GK.signatory, GKD.france) in result.asserted
     g = result.sources["doc"]
     assert str(next(g.objects(None, RDF.value))) == "La France signe."
+
+
+def test_quote_object_stands_for_the_exact_source_text(tmp_path: Path) -> None:
+    sources, annotations = _mini_project(tmp_path, "Ils publieront\u00a0un cadre.\n",
+                                         "c\tgk:statement\t@quote\tpublieront un cadre\n")
+    (claim,) = extract(sources, annotations, Graph()).claims
+    assert claim.obj == Literal("publieront\u00a0un cadre", lang="fr")

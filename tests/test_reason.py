@@ -64,3 +64,10 @@ def test_closure_only_keeps_resources_under_the_base() -> None:
     inferred = closure([g], DEFAULT_BASE)
     assert (GKD.b, GK.q, GKD.a) in inferred
     assert all(str(s).startswith(DEFAULT_BASE + "id/") for s in inferred.subjects())
+
+
+def test_adopters_commit_to_the_commitments_of_the_declaration(project_build: Build) -> None:
+    inferred = project_build.graphs["inferred"]
+    commitment = GKD["commitment-involve-international-stakeholders"]
+    assert (GKD.france, GK.commitsTo, commitment) in inferred
+    assert len(set(inferred.objects(commitment, GK.committedBy))) == 11

@@ -3,7 +3,8 @@
 Columns: subject, predicate, object, quote, comment (optional); `\\n` in a quote
 stands for a line break. Terms are govkg slugs (`france`),
 prefixed names (`gk:signs`, `a`), `@doc` for the document itself, or Turtle literals
-(`"2024-05-21"^^xsd:date`, `"texte"@fr`, `28`, `true`). A row whose subject is `@chrome` marks page
+(`"2024-05-21"^^xsd:date`, `"texte"@fr`, `28`, `true`). `@quote` as object stands for the quoted
+text itself (a commitment's wording, say). A row whose subject is `@chrome` marks page
 chrome: a passage no fact may come from.
 """
 
@@ -20,7 +21,7 @@ from rdflib.term import Node
 
 from govkg.namespaces import GKD, PREFIXES
 
-DOC, CHROME = "@doc", "@chrome"
+DOC, CHROME, QUOTE = "@doc", "@chrome", "@quote"
 COLUMNS = 4
 _LITERAL = re.compile(r'^"(?P<lex>.*)"(?:@(?P<lang>[a-zA-Z-]+)|\^\^(?P<dt>\S+))?$', re.DOTALL)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -67,6 +68,8 @@ def parse_term(token: str, doc: URIRef, where: str) -> Node:
     """Turn an annotation token into an RDF term."""
     if token == DOC:
         return doc
+    if token == QUOTE:  # replaced by the quoted text itself once the quote is located
+        return Literal("")
     if token == "a":
         return RDF.type
     if token in ("true", "false"):

@@ -13,11 +13,12 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from govkg.extract import text as textmod
-from govkg.extract.annotations import CHROME, AnnotationError, Row, parse_term
+from govkg.extract.annotations import CHROME, QUOTE, AnnotationError, Row, parse_term
 from govkg.extract.text import QuoteError, Span
 from govkg.namespaces import CLAIM, GK, GKD, OA, SOURCE, bind_prefixes
 
 EXTRACTION = GKD["editorial-extraction"]
+LANGUAGE = "fr"  # every corpus document is in French (data/sources/README.md)
 
 
 @dataclass(frozen=True)
@@ -84,14 +85,17 @@ def _locate(doc: Document, row: Row) -> Span:
 def _claim(doc: Document, row: Row, seen: dict[str, int]) -> Claim:
     """Build the claim of one row, with a readable slug unique within the document."""
     where = row.where()
+    span = _locate(doc, row)
     s, p, o = (parse_term(t, doc.iri, where) for t in (row.subject, row.predicate, row.obj))
+    if row.obj == QUOTE:
+        o = Literal(span.text(doc.text), lang=LANGUAGE)
     if not isinstance(p, URIRef):
         raise AnnotationError(f"{where}: predicate must be an IRI")
     name = f"{doc.path.stem[:3]}-{slug(s)}-{slug(p)}-{slug(o)}"
     seen[name] = seen.get(name, 0) + 1
     if seen[name] > 1:
         name = f"{name}-{seen[name]}"
-    return Claim(CLAIM[name], doc.iri, s, p, o, _locate(doc, row), row.comment)
+    return Claim(CLAIM[name], doc.iri, s, p, o, span, row.comment)
 
 
 def slug(term: Node) -> str:
