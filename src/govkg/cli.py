@@ -11,14 +11,15 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
+from govkg import __version__, formats, load, query, serialize
 from govkg import build as buildmod
-from govkg import formats, load, query, serialize
 from govkg.extract import AnnotationError, extract
 from govkg.formats import FormatError
 from govkg.load import LoadError
 from govkg.namespaces import DEFAULT_BASE, graph_iri
 from govkg.query import QueryError
 from govkg.reason import InconsistencyError
+from govkg.validate import validate
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 KNOWN_ERRORS = (AnnotationError, FormatError, InconsistencyError, LoadError, QueryError, OSError)
@@ -41,6 +42,7 @@ def default_root() -> Path:
 def _parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(prog="govkg", description="govkg: an open knowledge graph of AI governance.")
+    parser.add_argument("--version", action="version", version=f"govkg {__version__}")
     parser.add_argument("--root", type=Path, default=None, help="project folder (default: $GOVKG_ROOT or .)")
     parser.add_argument("--base-iri", default=os.environ.get("GOVKG_BASE_IRI", DEFAULT_BASE),
                         help=f"base IRI of ontology and data (default: $GOVKG_BASE_IRI or {DEFAULT_BASE})")
@@ -133,7 +135,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.files:
         data = load.parse_files(args.files, args.base_iri)
         data += load.parse_files((args.root / "ontology").glob("*.ttl"), args.base_iri)
-        from govkg.validate import validate
         report = validate(data, load.shapes_graph(args.root, args.base_iri))
     else:
         report = buildmod.check(args.root, args.base_iri)
