@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import io
+import os
+import socket
+import subprocess
 import sys
-from collections.abc import Callable
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from govkg import cli
-from govkg.build import Build, build
+from govkg.build import DATASET_FILE, Build, build, write
+from govkg.engine import ENGINES
+from govkg.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,3 +61,86 @@ def runner(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Outcome]:
         return Outcome(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+@pytest.fixture(scope="session")
+def built(project_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's built dataset written once per session; returns the path of govkg.nq."""
+    out = tmp_path_factory.mktemp("build")
+    write(project_build, out)
+    return out / DATASET_FILE
+
+
+_apps: dict[str, Flask] = {}
+
+
+@pytest.fixture(params=sorted(ENGINES))
+def app(request: pytest.FixtureRequest, built: Path) -> Flask:
+    """The web app over the built dataset, once per engine (flaskr's `app` fixture)."""
+    engine = request.param
+    if engine not in _apps:
+        _apps[engine] = create_app({"DATASET": str(built), "ENGINE": engine, "TESTING": True})
+    return _apps[engine]
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of `app`."""
+    return app.test_client()
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """A `govkg serve` subprocess listening on 127.0.0.1."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> str:
+        """Stop the server; return what it wrote to stderr."""
+        self.process.terminate()
+        try:
+            _, err = self.process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, err = self.process.communicate()
+        return err.decode("utf-8", "replace")
+
+
+def start_server(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> LiveServer:
+    """Start `govkg serve ARGS` on a free port and wait until /health answers 200."""
+    port = free_port()
+    command = [sys.executable, "-m", "govkg.cli", "--root", str(ROOT), "serve", "--port", str(port), *args]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, **(env or {})})
+    server = LiveServer(process, port)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"govkg serve exited: {server.stop()}")
+        try:
+            with urllib.request.urlopen(server.url + "/health", timeout=2) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"govkg serve did not answer within {timeout} s: {server.stop()}")
+
+
+@pytest.fixture(scope="session")
+def live(built: Path) -> Iterator[LiveServer]:
+    """A live `govkg serve` (default engine) over the built dataset, for real HTTP clients."""
+    server = start_server("--dataset", str(built))
+    yield server
+    server.stop()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from govkg.build import Build, statistics
+from govkg.build import Build, statistics, write
 
 OUTPUTS = ["govkg.nq", "govkg.trig", "validation.ttl", "validation.txt", "stats.json"]
 
@@ -74,3 +74,18 @@ def test_base_iri_is_configurable(root: Path, tmp_path: Path) -> None:
     assert "<http://example.org/kg/id/france>" in quads and "w3id.org/govkg" not in quads
     stats = json.loads((tmp_path / "out" / "stats.json").read_text(encoding="utf-8"))
     assert stats["conforms"] is True
+
+
+def test_trig_output_is_the_same_dataset_as_the_nquads(project_build: Build, tmp_path: Path) -> None:
+    """Multi-line literals survive TriG (a regression: their continuation lines were once indented)."""
+    from rdflib import Dataset
+
+    write(project_build, tmp_path)
+    quads, trig = Dataset(), Dataset()
+    quads.parse(tmp_path / "govkg.nq", format="nquads")
+    trig.parse(tmp_path / "govkg.trig", format="trig")
+    from rdflib.compare import isomorphic
+
+    names = {g.identifier for g in quads.graphs() if len(g)}
+    assert names == {g.identifier for g in trig.graphs() if len(g)}
+    assert all(isomorphic(quads.graph(name), trig.graph(name)) for name in names)

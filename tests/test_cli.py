@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
+from conftest import Outcome
 from govkg.build import DATASET_FILE, Build, write
 
 SIGNERS = """PREFIX gk: <https://w3id.org/govkg/ontology#>
@@ -124,3 +126,23 @@ def test_corrupt_dataset_file_is_a_one_line_error(runner, tmp_path: Path) -> Non
     bad.write_text("not n-quads at all\n", encoding="utf-8")
     outcome = runner("query", "ASK {}", "--dataset", str(bad))
     assert outcome.code == 2 and "bad.nq" in outcome.stderr and outcome.stderr.count("\n") == 1
+
+
+def test_serve_get_answers_one_request_in_process(runner: Callable[..., Outcome], built: Path) -> None:
+    outcome = runner("serve", "--dataset", str(built), "--get", "/health")
+    assert outcome.code == 0 and json.loads(outcome.stdout)["status"] == "ok"
+    outcome = runner("serve", "--dataset", str(built), "--get", "/sparql?query=ASK%20%7B")
+    assert outcome.code == 1 and outcome.stdout.startswith(b"400 Bad Request: syntax error")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--dataset", "/nonexistent/govkg.nq"], "no built dataset at /nonexistent/govkg.nq"),
+    (["--no-project", "--graph", "http://example.org/g=/nonexistent.nt"], "expected IRI=FILE with an existing file"),
+    (["--no-project", "--timeout", "-1"], "QUERY_TIMEOUT must be positive"),
+])
+def test_serve_configuration_errors_are_one_line(runner: Callable[..., Outcome], args: list[str],
+                                                 message: str) -> None:
+    outcome = runner("serve", *args, "--get", "/health")
+    assert outcome.code == 2
+    assert outcome.stderr.startswith("govkg: error: ") and message in outcome.stderr
+    assert outcome.stderr.count("\n") == 1

@@ -56,6 +56,19 @@ def build(root: Path, base: str = DEFAULT_BASE) -> Build:
     return Build(graphs, report, base)
 
 
+INPUT_FOLDERS = ("ontology", "data", "shapes")
+
+
+def is_stale(root: Path, out: Path) -> bool:
+    """True when `out` has no built dataset or an input file under `root` is newer than it."""
+    built = out / DATASET_FILE
+    if not built.is_file():
+        return True
+    newest = max((p.stat().st_mtime for folder in INPUT_FOLDERS for p in (root / folder).rglob("*") if p.is_file()),
+                 default=0.0)
+    return newest > built.stat().st_mtime
+
+
 def write(result: Build, out: Path) -> list[Path]:
     """Write the dataset (N-Quads and TriG), the validation report and statistics to `out`."""
     ds = result.dataset()

@@ -18,21 +18,22 @@ class Format:
     media_type: str
     suffix: str
     kind: str  # "graph" (triples), "dataset" (quads) or "results" (SELECT/ASK)
+    oxigraph: str = ""  # pyoxigraph RdfFormat / QueryResultsFormat member, when it writes this format natively
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in [
-        Format("turtle", "turtle", "text/turtle", ".ttl", "graph"),
+        Format("turtle", "turtle", "text/turtle", ".ttl", "graph", "TURTLE"),
         Format("json-ld", "json-ld", "application/ld+json", ".jsonld", "graph"),
-        Format("nt", "nt", "application/n-triples", ".nt", "graph"),
-        Format("rdfxml", "xml", "application/rdf+xml", ".rdf", "graph"),
-        Format("trig", "trig", "application/trig", ".trig", "dataset"),
-        Format("nquads", "nquads", "application/n-quads", ".nq", "dataset"),
-        Format("json", "json", "application/sparql-results+json", ".srj", "results"),
-        Format("xml", "xml", "application/sparql-results+xml", ".srx", "results"),
-        Format("csv", "csv", "text/csv", ".csv", "results"),
-        Format("tsv", "tsv", "text/tab-separated-values", ".tsv", "results"),
+        Format("nt", "nt", "application/n-triples", ".nt", "graph", "N_TRIPLES"),
+        Format("rdfxml", "xml", "application/rdf+xml", ".rdf", "graph", "RDF_XML"),
+        Format("trig", "trig", "application/trig", ".trig", "dataset", "TRIG"),
+        Format("nquads", "nquads", "application/n-quads", ".nq", "dataset", "N_QUADS"),
+        Format("json", "json", "application/sparql-results+json", ".srj", "results", "JSON"),
+        Format("xml", "xml", "application/sparql-results+xml", ".srx", "results", "XML"),
+        Format("csv", "csv", "text/csv", ".csv", "results", "CSV"),
+        Format("tsv", "tsv", "text/tab-separated-values", ".tsv", "results", "TSV"),
         Format("table", "txt", "text/plain", ".txt", "results"),
     ]
 }

@@ -41,6 +41,8 @@ PREFIXES: dict[str, str] = {
     "time": str(TIME),
     "sh": str(SH),
     "vann": str(VANN),
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "void": "http://rdfs.org/ns/void#",
 }
 
 # Named graphs of the built dataset (relative to the base IRI).

@@ -34,10 +34,10 @@ def read_query(text: str) -> str:
         raise QueryError(f"cannot read query file {path}: {error.__class__.__name__}") from None
 
 
-def prepare(text: str) -> Query:
+def prepare(text: str, base: str | None = None) -> Query:
     """Parse a query (not an update); refuse SERVICE anywhere in it."""
     try:
-        prepared = prepareQuery(text, initNs=PREFIXES)
+        prepared = prepareQuery(text, initNs=PREFIXES, base=base)
     except Exception as error:  # pyparsing and rdflib raise several types
         raise QueryError("syntax error: " + " ".join(str(error).split())) from None
     if _has_service(prepared.algebra):

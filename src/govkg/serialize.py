@@ -23,6 +23,15 @@ def graph_bytes(graph: Graph, fmt: str, base: str = DEFAULT_BASE) -> bytes:
     return out.serialize(format=spec.rdflib).encode("utf-8")
 
 
+def rdf_bytes(graph: Graph, fmt: str, base: str = DEFAULT_BASE) -> bytes:
+    """Serialise a graph in any RDF format; a quad format holds it as the default graph."""
+    if formats.get(fmt, ("graph", "dataset")).kind == "graph":
+        return graph_bytes(graph, fmt, base)
+    ds = Dataset()
+    ds.default_graph += graph
+    return dataset_bytes(ds, fmt, base)
+
+
 def dataset_bytes(ds: Dataset, fmt: str, base: str = DEFAULT_BASE) -> bytes:
     """Serialise a dataset in a quad format; N-Quads lines are sorted for stability."""
     spec = formats.get(fmt, ("dataset",))
@@ -50,7 +59,8 @@ def _trig(ds: Dataset, base: str) -> str:
                 name = line.split()[1]
                 if header.setdefault(name, line) != line:
                     raise ValueError(f"prefix {name} bound to two namespaces")
-        body = "\n".join("    " + ln if ln else "" for ln in lines if not ln.startswith("@prefix")).strip("\n")
+        # no indentation: a line may continue a multi-line string literal, whose content must not change
+        body = "\n".join(ln for ln in lines if not ln.startswith("@prefix")).strip("\n")
         blocks.append(f"<{ctx.identifier}> {{\n{body}\n}}\n")
     return "".join(line + "\n" for _, line in sorted(header.items())) + "\n" + "\n".join(blocks)
 

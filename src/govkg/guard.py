@@ -1,0 +1,85 @@
+"""A cheap lexical guard run before any engine sees a query: no SERVICE, no LOAD, no update.
+
+Why lexical: rdflib's parser costs milliseconds per query while Oxigraph answers most queries in
+microseconds, and embedded Oxigraph opens outbound connections for SERVICE with no switch to turn
+that off. A token scan that skips strings, IRIs, comments, prefixed names, variables, blank node
+labels and language tags finds the keywords in microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+
+# One alternation, tried left to right at each position (SPARQL 1.1 Query §19.8 terminals).
+_TOKEN = re.compile(
+    r"""
+      (?P<comment>\#[^\r\n]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                |'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
+    | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    | (?P<pname>(?:[^\W\d][\w\-.]*)?:(?:[\w\-.:%\\]|\\.)*)
+    | (?P<word>[^\W\d]\w*)
+    | (?P<open>[{(\[])
+    | (?P<close>[})\]])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+FORBIDDEN = {"SERVICE": "SERVICE is not allowed: govkg answers from its own graph only",
+             "LOAD": "LOAD is not allowed: govkg never fetches data for a query"}
+UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
+QUERY_WORDS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+# Deeper nesting than this is refused: Oxigraph's recursive parser and evaluator can exhaust a thread's
+# stack on deeply nested or long left-deep queries, which kills the whole process (SECURITY.md item 12).
+MAX_DEPTH = 128
+MAX_LENGTH = 100_000
+
+
+class GuardError(ValueError):
+    """A query refused before evaluation; the message is one line for the client."""
+
+
+def unescape(text: str) -> str:
+    """Apply SPARQL codepoint escapes (§19.2), which precede tokenisation, as engines do."""
+    if "\\u" not in text and "\\U" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+def keywords(text: str) -> list[str]:
+    """The bare words of a query (keywords and function names), upper-cased, in order."""
+    return [m.group("word").upper() for m in _TOKEN.finditer(unescape(text)) if m.lastgroup == "word"]
+
+
+def check(text: str, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH) -> None:
+    """Raise GuardError if the query uses SERVICE or LOAD anywhere (not in strings, IRIs, names),
+    is longer than `max_length` characters or nests brackets deeper than `max_depth`."""
+    if len(text) > max_length:
+        raise GuardError(f"query longer than {max_length} characters")
+    lowered = text.lower()
+    brackets = text.count("{") + text.count("(") + text.count("[")
+    if "service" not in lowered and "load" not in lowered and "\\u" not in lowered and brackets <= max_depth:
+        return  # the fast path: no keyword can occur and no nesting can be too deep
+    depth = 0
+    for match in _TOKEN.finditer(unescape(text)):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+            if depth > max_depth:
+                raise GuardError(f"query nested deeper than {max_depth} levels")
+        elif kind == "close":
+            depth -= 1
+        elif kind == "word" and match.group().upper() in FORBIDDEN:
+            raise GuardError(FORBIDDEN[match.group().upper()])
+
+
+def is_update(text: str) -> bool:
+    """True if the request text is a SPARQL Update (its first operation keyword is an update one)."""
+    for word in keywords(text):
+        if word in QUERY_WORDS:
+            return False
+        if word in UPDATE_WORDS:
+            return True
+    return False

@@ -1,0 +1,76 @@
+"""The web app: `create_app(config=None)` builds a Flask app serving one dataset over SPARQL 1.1."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, request
+
+from govkg.namespaces import DEFAULT_BASE
+from govkg.web import downloads, errors, meta, sparql
+from govkg.web.cache import ResponseCache
+from govkg.web.state import ConfigError, open_state
+
+__all__ = ["DEFAULTS", "ConfigError", "create_app"]
+
+DEFAULTS: dict[str, Any] = {
+    "ROOT": None,               # project folder holding build/govkg.nq
+    "DATASET": None,            # a built dataset file (.nq/.trig) instead of ROOT/build/govkg.nq
+    "PROJECT": True,            # serve the project's dataset (false: only GRAPHS)
+    "GRAPHS": [],               # extra named graphs, "IRI=FILE" items
+    "BASE_IRI": DEFAULT_BASE,
+    "ENGINE": "oxigraph",       # or "rdflib"
+    "QUERY_TIMEOUT": 30,        # seconds per query
+    "QUERY_THREADS": 8,         # evaluation threads per process
+    "HTML_ROW_LIMIT": 1000,     # rows shown on an HTML results page
+    "MAX_CONTENT_LENGTH": 1_000_000,  # bytes of request body (413 past it)
+    "MAX_QUERY_LENGTH": 100_000,  # characters of query text (400 past it)
+    "RESPONSE_CACHE_BYTES": 64_000_000,  # answers to repeated GET /sparql kept per process (0: none)
+}
+# Sent with every response (SECURITY.md items 14-15): no sniffing, no framing, no inline script.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+                               "base-uri 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+}
+# CORS for read endpoints: any origin, never credentials (Fetch standard §3.2.5).
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, Content-Length, Content-Type, Vary, Link",
+}
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the app: defaults, then GOVKG_* environment variables, then `config`; load the dataset."""
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("GOVKG")
+    app.config.update(config or {})
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["govkg"] = open_state(app.config)
+    for blueprint in (sparql.bp, downloads.bp, meta.bp):
+        app.register_blueprint(blueprint)
+    errors.register(app)
+    app.after_request(_headers)
+    if int(app.config["RESPONSE_CACHE_BYTES"]) > 0:
+        app.wsgi_app = ResponseCache(app.wsgi_app, int(app.config["RESPONSE_CACHE_BYTES"]))  # type: ignore[method-assign]
+    return app
+
+
+def _headers(response: Response) -> Response:
+    """Security and CORS headers on every response; the preflight answer on OPTIONS."""
+    response.headers.update(SECURITY_HEADERS)
+    response.headers.update(CORS_HEADERS)
+    if request.method == "OPTIONS":
+        response.headers.update(PREFLIGHT_HEADERS)
+    return response
+
+
+__all__ += ["ConfigError"]

@@ -1,0 +1,201 @@
+"""The SPARQL 1.1 Protocol, query side, at /sparql; its service description on a bare GET."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from flask import Blueprint, Response, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from govkg import describe, formats, guard
+from govkg.deadline import CheckedBuffer, Deadline, DeadlineExceeded
+from govkg.engine import EngineError, Selection
+from govkg.engine.model import FORMS
+from govkg.namespaces import graph_iri
+from govkg.web import conneg, respond
+from govkg.web.errors import plain
+from govkg.web.state import State, current
+
+bp = Blueprint("sparql", __name__)
+
+FORM, QUERY, UPDATE = "application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"
+REFUSAL = "403 Forbidden: govkg is read-only; SPARQL Update and Graph Store writes are refused"
+BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
+
+
+class ProtocolError(Exception):
+    """A misuse of the protocol: an HTTP status and a one-line reason."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+@dataclass
+class Operation:
+    """A query request: the query text (None for a service description request) and its dataset."""
+
+    query: str | None
+    selection: Selection
+
+
+@bp.route("/sparql", methods=["GET", "HEAD", "POST"])
+def endpoint() -> Response:
+    """Answer a query (SPARQL 1.1 Protocol §2.1) or, for a bare GET, describe the service (SD §2)."""
+    try:
+        operation = _operation()
+    except ProtocolError as error:
+        return plain(error.status, str(error))
+    if operation.query is None:
+        return _service_description()
+    return _answer(operation)
+
+
+def _operation() -> Operation:
+    """Read the operation from the request, refusing every misuse with the protocol's status codes."""
+    params = MultiDict(request.args)
+    if request.method == "POST":
+        params = _post_params(params)
+    if "update" in params:
+        raise ProtocolError(403, REFUSAL)
+    queries = params.getlist("query")
+    if len(queries) > 1:
+        raise ProtocolError(400, "400 Bad Request: give exactly one query (SPARQL 1.1 Protocol §2.1.1)")
+    if not queries and request.method == "POST":
+        raise ProtocolError(400, "400 Bad Request: the request has no query")
+    return Operation(queries[0] if queries else None, _selection(params))
+
+
+def _post_params(params: MultiDict[str, str]) -> MultiDict[str, str]:
+    """The parameters of a POST: a form body, or a query body with the others in the URL (§2.1.2-3)."""
+    media_type = request.mimetype
+    if media_type == UPDATE:
+        raise ProtocolError(403, REFUSAL)
+    if media_type not in (FORM, QUERY):
+        if _looks_like_update(request.get_data()):
+            raise ProtocolError(403, REFUSAL)  # refused whatever its form: there is no write path to misuse
+        given = media_type or "missing Content-Type"
+        raise ProtocolError(415, f"415 Unsupported Media Type: {given}; POST {FORM} or {QUERY}")
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ProtocolError(415, f"415 Unsupported Media Type: charset {charset}; the body must be UTF-8")
+    body = _utf8(request.get_data(cache=False))
+    if media_type == QUERY:
+        if "query" in params:
+            raise ProtocolError(400, "400 Bad Request: query given both in the URL and in the body")
+        params.add("query", body)
+        return params
+    try:
+        pairs = parse_qsl(body, keep_blank_values=True, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise ProtocolError(400, "400 Bad Request: the form body is not UTF-8 percent-encoded") from None
+    for key, value in pairs:
+        params.add(key, value)
+    return params
+
+
+def _looks_like_update(body: bytes) -> bool:
+    """A body of unknown type that is an update, or a form carrying one (a misuse of the update side)."""
+    text = body.decode("utf-8", "replace")
+    return text.startswith("update=") or "&update=" in text or guard.is_update(text)
+
+
+def _utf8(body: bytes) -> str:
+    """The body as text, or a 400 if it is not UTF-8."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "400 Bad Request: the body is not valid UTF-8") from None
+
+
+def _selection(params: MultiDict[str, str]) -> Selection:
+    """The RDF dataset named by default-graph-uri / named-graph-uri (§2.1.4) and the infer switch."""
+    default, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    for iri in default + named:
+        if not urlsplit(iri).scheme or any(c in iri for c in '<>" {}|\\^`'):
+            raise ProtocolError(400, f"400 Bad Request: not an absolute IRI: {iri!r}")
+    infer = params.get("infer", "true").lower()
+    if infer not in BOOLEANS:
+        raise ProtocolError(400, "400 Bad Request: infer must be true or false")
+    if default or named:
+        return Selection(tuple(default), tuple(named), BOOLEANS[infer])
+    return Selection(infer=BOOLEANS[infer])
+
+
+def _answer(operation: Operation) -> Response:
+    """Evaluate under the deadline and send the negotiated representation."""
+    assert operation.query is not None
+    try:
+        guard.check(operation.query, current().max_query_length)
+    except guard.GuardError as error:
+        return plain(400, f"400 Bad Request: {error}")
+    state, accept, fmt = current(), request.headers.get("Accept"), request.args.getlist("format")
+    try:
+        media_type, name, body, form = state.pool.run(
+            lambda deadline: _evaluate(state, operation, accept, fmt, deadline), state.timeout)
+    except EngineError as error:
+        return plain(400, f"400 Bad Request: {error}")
+    except conneg.NotAcceptable as error:
+        return respond.not_acceptable(error)
+    except DeadlineExceeded as error:
+        return plain(503, f"503 Service Unavailable: {error}; narrow the query or add a LIMIT",
+                     {"Retry-After": "1"})
+    if name == "html":
+        return _html(operation, form, *body)
+    return respond.data(body, media_type)
+
+
+def _evaluate(state: State, operation: Operation, accept: str | None, fmt: list[str],
+              deadline: Deadline) -> tuple[str, str, Any, str]:
+    """Run on a query thread: evaluate, negotiate by the answer's form, serialise."""
+    answer = state.engine.evaluate(state.handle, operation.query, operation.selection, deadline)
+    kind = FORMS[answer.form]
+    if len(fmt) > 1:
+        raise conneg.NotAcceptable("give at most one format parameter")
+    media_type, name = conneg.by_name(fmt[0], kind) if fmt else conneg.negotiate(accept, kind)
+    if name == "html":
+        return media_type, name, state.engine.rows(answer, state.row_limit), answer.form
+    buffer = CheckedBuffer(deadline)
+    try:
+        state.engine.write(answer, formats.get(name), buffer, state.base)
+    except EngineError:
+        deadline.check()  # a serialiser stopped by the deadline reports it as a write error
+        raise
+    return media_type, name, buffer.getvalue(), answer.form
+
+
+def _html(operation: Operation, form: str, names: list[str], rows: list[list[Any]]) -> Response:
+    """The answer as an HTML page, with links to its machine-readable twins."""
+    state = current()
+    kind = FORMS[form]
+    twins = {name: _twin_url(operation, name) for _, name in conneg.OFFERS[kind] if name != "html"}
+    page = render_template("results.html", query=operation.query, names=names, rows=rows, form=form,
+                           limit=state.row_limit, twins=twins, title="SPARQL results")
+    return respond.data(page.encode("utf-8"), conneg.HTML)
+
+
+def _twin_url(operation: Operation, name: str) -> str:
+    """A GET URL for the same query in another format."""
+    params: list[tuple[str, str]] = [("query", operation.query or "")]
+    params += [("default-graph-uri", g) for g in operation.selection.default or ()]
+    params += [("named-graph-uri", g) for g in operation.selection.named or ()]
+    if not operation.selection.infer:
+        params.append(("infer", "false"))
+    return "?" + urlencode([*params, ("format", name)])
+
+
+def _service_description() -> Response:
+    """The SD of this endpoint: RDF by negotiation, or an HTML page with a query form."""
+    state = current()
+    graph = describe.service_description(request.base_url, state.counts, graph_iri("inferred", state.base),
+                                         state.base + "dataset")
+    return respond.graph(graph, "govkg SPARQL endpoint", "service.html",
+                         examples=EXAMPLES)
+
+
+EXAMPLES = [
+    "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) LIMIT 20",
+    "SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+]

@@ -1,0 +1,131 @@
+"""What the app serves: the engine, the loaded dataset and what is counted about it once at start."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from flask import current_app
+from rdflib.term import Node
+
+from govkg import describe, engine, formats
+from govkg.deadline import Pool
+from govkg.engine import Selection, Source, rdflib_engine
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot be used; the message is one line."""
+
+
+@dataclass
+class State:
+    """One loaded dataset behind one engine, shared by the app's request threads (read-only)."""
+
+    engine: ModuleType
+    handle: Any
+    base: str
+    timeout: float
+    pool: Pool
+    digest: str
+    modified: float
+    counts: describe.Counts
+    row_limit: int
+    sources: list[Source] = field(default_factory=list)
+    max_query_length: int = 100_000
+    cache: dict[tuple[str, ...], bytes] = field(default_factory=dict)
+    _exporter: Any = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def select(self, query: str) -> list[list[Node | None]]:
+        """Rows of a SELECT over the service's default dataset, as rdflib terms (for descriptions)."""
+        answer = self.engine.evaluate(self.handle, query, Selection())
+        return self.engine.rows(answer, 1_000_000)[1]
+
+    def export(self, graphs: list[str] | None, fmt: str) -> bytes:
+        """Serialised graphs for a dump, cached. Dumps come from rdflib whatever the query engine:
+        Oxigraph normalises literals on load (xsd:nonNegativeInteger becomes xsd:integer,
+        oxigraph/oxigraph#526), and a dump must give back exactly what was built."""
+        key = (fmt, *graphs) if graphs is not None else (fmt, "*")
+        with self._lock:
+            if key not in self.cache:
+                self.cache[key] = rdflib_engine.export(self.exporter(), graphs, formats.get(fmt))
+            return self.cache[key]
+
+    def exporter(self) -> Any:
+        """The rdflib handle dumps are written from (the query handle when the engine is rdflib)."""
+        if self._exporter is None:
+            self._exporter = self.handle if self.engine is rdflib_engine else rdflib_engine.open(
+                self.sources, self.base)
+        return self._exporter
+
+    @property
+    def graphs(self) -> tuple[str, ...]:
+        """The stored named graphs."""
+        return tuple(self.engine.graphs(self.handle))
+
+
+def sources(config: Mapping[str, Any]) -> list[Source]:
+    """The files to serve: the project's built dataset (unless PROJECT is false) and extra named graphs."""
+    found = []
+    if config["PROJECT"]:
+        path = Path(config["DATASET"] or Path(config["ROOT"] or ".") / "build" / "govkg.nq")
+        if not path.is_file():
+            raise ConfigError(f"no built dataset at {path}: run 'govkg build' first")
+        found.append(Source(path))
+    for item in _graph_items(config["GRAPHS"]):
+        iri, _, file = item.partition("=")
+        if not iri or not file or not Path(file).is_file():
+            raise ConfigError(f"bad graph {item!r}: expected IRI=FILE with an existing file")
+        found.append(Source(Path(file), iri))
+    return found
+
+
+def _graph_items(value: object) -> list[str]:
+    """GRAPHS as a list of 'IRI=FILE' items (a list, or a string separated by whitespace)."""
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    raise ConfigError("GRAPHS must be a list of IRI=FILE items")
+
+
+def open_state(config: Mapping[str, Any]) -> State:
+    """Load the configured sources into the configured engine and count what the descriptions report."""
+    timeout = _positive(config, "QUERY_TIMEOUT")
+    found = sources(config)
+    module = engine.get(str(config["ENGINE"]))
+    handle = module.open(found, config["BASE_IRI"])
+    digest = hashlib.sha256()
+    for source in found:
+        digest.update(f"{source.graph}\n".encode())
+        digest.update(source.path.read_bytes())
+    modified = max((s.path.stat().st_mtime for s in found), default=0.0)
+    state = State(module, handle, config["BASE_IRI"], timeout, Pool(int(_positive(config, "QUERY_THREADS"))),
+                  digest.hexdigest(), modified, describe.Counts({}, 0, 0, 0, 0, {}, {}),
+                  int(_positive(config, "HTML_ROW_LIMIT")), found)
+    state.max_query_length = int(_positive(config, "MAX_QUERY_LENGTH"))
+    state.counts = describe.count(state.select, state.base)
+    state.exporter()  # parse the dumps' source now, not while a request waits
+    return state
+
+
+def _positive(config: Mapping[str, Any], key: str) -> float:
+    """A positive number from the configuration."""
+    try:
+        value = float(config[key])
+    except (TypeError, ValueError):
+        raise ConfigError(f"{key} must be a number, not {config[key]!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{key} must be positive")
+    return value
+
+
+def current() -> State:
+    """The state of the app handling the current request."""
+    state: State = current_app.extensions["govkg"]
+    return state
