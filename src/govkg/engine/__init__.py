@@ -1,8 +1,8 @@
 """Query engines behind the endpoint: embedded Oxigraph (default) and rdflib, chosen from a table.
 
 Each engine module offers the same functions: `open(sources, base)`, `graphs(handle)`,
-`evaluate(handle, query, selection, deadline)`, `write(answer, fmt, out, base)`, `rows(answer, limit)`
-and `export(handle, graphs, fmt, base)`.
+`evaluate(handle, query, selection, deadline)`, `write(answer, fmt, out, base)` and `rows(answer, limit)`.
+Dumps always come from `rdflib_engine.export`, which keeps literals exactly as built.
 """
 
 from __future__ import annotations

@@ -140,14 +140,3 @@ def rows(answer: Answer, limit: int) -> tuple[list[str], list[list[Node | None]]
     names = [v.value for v in answer.result.variables]
     return names, [[term(solution[n]) for n in names] for solution in islice(answer.result, limit)]
 
-
-def export(handle: Handle, names: Iterable[str] | None, fmt: Format) -> bytes:
-    """The given named graphs (all when None) in `fmt`: quads for dataset formats, their union otherwise."""
-    chosen = list(names) if names is not None else list(handle.graphs)
-    quads = [q for g in chosen for q in handle.store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
-    if fmt.kind == "dataset":
-        return ox.serialize(quads, format=getattr(ox.RdfFormat, fmt.oxigraph), prefixes=handle.prefixes) or b""
-    triples = list(dict.fromkeys(q.triple for q in quads))
-    if not fmt.oxigraph:
-        return serialize.graph_bytes(to_rdflib(triples), fmt.name, handle.base)
-    return ox.serialize(triples, format=getattr(ox.RdfFormat, fmt.oxigraph), prefixes=handle.prefixes) or b""

@@ -8,10 +8,10 @@ from rdflib import Graph
 from govkg import describe, formats, serialize
 from govkg.describe import dump_names
 from govkg.web import respond
+from govkg.web.downloads import DUMP_FORMATS
 from govkg.web.state import State, current
 
 bp = Blueprint("meta", __name__)
-DUMP_FORMATS = ("turtle", "json-ld", "nt", "rdfxml", "trig", "nquads")
 
 
 def _void(state: State) -> Graph:
