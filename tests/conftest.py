@@ -144,3 +144,68 @@ def live(built: Path) -> Iterator[LiveServer]:
     server = start_server("--dataset", str(built))
     yield server
     server.stop()
+
+
+@dataclass
+class Oxigraph:
+    """A real `oxigraph serve` (in-memory, read-write) on 127.0.0.1: a second SPARQL server for tests."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def url(self) -> str:
+        """Its SPARQL query endpoint."""
+        return f"http://127.0.0.1:{self.port}/query"
+
+    def load(self, turtle: str) -> None:
+        """Add Turtle data to its default graph (Graph Store Protocol POST)."""
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/store?default", data=turtle.encode("utf-8"),
+                                         headers={"Content-Type": "text/turtle"}, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status in (200, 201, 204)
+
+    def stop(self) -> None:
+        """Stop the server."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_oxigraph(turtle: str = "", timeout: float = 30) -> Oxigraph:
+    """Start `oxigraph serve` (the `oxigraph` PyPI package) on a free loopback port, loaded with `turtle`."""
+    port = free_port()
+    binary = Path(sys.executable).parent / "oxigraph"
+    process = subprocess.Popen([str(binary if binary.exists() else "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = Oxigraph(process, port)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                server.stop()
+                raise RuntimeError("oxigraph serve did not start") from None
+            time.sleep(0.1)
+    if turtle:
+        server.load(turtle)
+    return server
+
+
+@pytest.fixture
+def oxigraph() -> Iterator[Callable[[str], Oxigraph]]:
+    """A factory of real Oxigraph SPARQL servers on 127.0.0.1, each stopped after the test."""
+    started: list[Oxigraph] = []
+
+    def start(turtle: str = "") -> Oxigraph:
+        started.append(start_oxigraph(turtle))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()

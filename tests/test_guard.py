@@ -1,4 +1,5 @@
-"""The lexical SERVICE / LOAD guard: every form is caught, names that merely look like it are not."""
+"""The lexical guard: LOAD is refused in every form, SERVICE is noticed in every form (so that the query
+goes to rdflib, whose SERVICE obeys the allowlist), and names that merely look like them are not."""
 
 from __future__ import annotations
 
@@ -7,6 +8,15 @@ import pytest
 from govkg import guard
 
 REFUSED = {
+    "load": "LOAD <file:///etc/passwd>",
+    "load silent into graph": "load silent <http://127.0.0.1/> into graph <http://x/>",
+    "load by codepoint escape": "\\u004cOAD <http://127.0.0.1/>",
+}
+
+# Every form of SERVICE a parser may read as the keyword; Oxigraph (measured) also reads `trueSERVICE`,
+# `1SERVICE` and `SERVICEsilent` as two tokens, and `?a<?b&&?c='x>'` fooled the token scan (a less-than
+# taken for an IRI's bracket, then the rest of the query for a string).
+MENTIONS = {
     "plain": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
     "lower case": "select * where { service <http://example.org/sparql> { ?s ?p ?o } }",
     "no space": "SELECT * WHERE {SERVICE<http://example.org/sparql>{?s ?p ?o}}",
@@ -23,8 +33,23 @@ REFUSED = {
     "codepoint escape": "SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }",
     "long codepoint escape": "SELECT * WHERE { \\U00000053ERVICE <http://x/> { ?s ?p ?o } }",
     "construct": "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
-    "load": "LOAD <file:///etc/passwd>",
-    "load silent into graph": "load silent <http://127.0.0.1/> into graph <http://x/>",
+    "after true": "SELECT * WHERE { ?s ?p trueSERVICE <http://x/> { ?a ?b ?c } }",
+    "after a number": "SELECT * WHERE { ?s ?p 1SERVICE <http://x/> { ?a ?b ?c } }",
+    "after a dot": "SELECT * WHERE { ?s ?p ?o.SERVICE <http://x/> { ?a ?b ?c } }",
+    "glued silent": "SELECT * WHERE { ?s ?p ?o SERVICEsilent <http://x/> { ?a ?b ?c } }",
+    "less-than taken for an iri": "SELECT * WHERE { ?s ?p ?o BIND(1 AS ?a) FILTER(?a<?b&&?a='x>' || true) "
+                                  "SERVICE <http://x/> { ?s ?p ?o } #'\n}",
+    "in a string (erring on the safe side)": "SELECT * WHERE { ?s ?p 'public service' }",
+    "in an iri (erring on the safe side)": "SELECT * WHERE { ?s ?p <http://example.org/service> }",
+}
+NOT_MENTIONS = {
+    "variable named service": "SELECT ?service WHERE { ?service ?p ?o }",
+    "dollar variable": "SELECT $service $load WHERE { $service ?p $load }",
+    "word inside a name": "SELECT ?serviceLevel ?myService WHERE { ?serviceLevel ?p ?myService }",
+    "prefixed name": "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:service ex:load }",
+    "default prefix": "PREFIX : <http://example.org/> SELECT * WHERE { ?s :SERVICE :LOAD }",
+    "service description prefix": "SELECT ?s WHERE { ?s a sd:Service }",
+    "blank node label": "SELECT * WHERE { _:service ?p _:load }",
 }
 
 ALLOWED = {
@@ -49,6 +74,17 @@ def test_refused(query: str) -> None:
     with pytest.raises(guard.GuardError) as caught:
         guard.check(query)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("query", MENTIONS.values(), ids=MENTIONS.keys())
+def test_service_is_noticed_and_no_longer_refused_here(query: str) -> None:
+    assert guard.mentions_service(query)
+    guard.check(query)  # refused or allowed later, by the allowlist (govkg.federate)
+
+
+@pytest.mark.parametrize("query", NOT_MENTIONS.values(), ids=NOT_MENTIONS.keys())
+def test_names_that_contain_service_are_not_mentions(query: str) -> None:
+    assert not guard.mentions_service(query)
 
 
 @pytest.mark.parametrize("query", ALLOWED.values(), ids=ALLOWED.keys())
@@ -83,7 +119,12 @@ def test_too_deep_nesting_is_refused(query: str) -> None:
         guard.check(query)
 
 
-def test_brackets_in_strings_do_not_count_and_long_queries_are_refused() -> None:
-    guard.check("SELECT * WHERE { ?s ?p '" + "{" * 500 + "' }")
+def test_nesting_is_counted_on_every_bracket_and_long_queries_are_refused() -> None:
+    guard.check("SELECT * WHERE { ?s ?p '" + "{}" * 500 + "' }")  # balanced brackets in a string: depth 2
+    hidden = "SELECT * WHERE { ?s ?p ?o FILTER(?a<?b&&?a='x>') " + "{" * 200 + "}" * 200 + " #' }"
+    assert all(kind != "open" for kind, start, _ in guard.tokens(hidden) if start > 60)  # a token scan is fooled
+    for query in (hidden, "SELECT * WHERE { ?s ?p '" + "{" * 500 + "' }"):
+        with pytest.raises(guard.GuardError, match="nested deeper than 128"):
+            guard.check(query)
     with pytest.raises(guard.GuardError, match="longer than 10 characters"):
         guard.check("SELECT * WHERE { ?s ?p ?o }", max_length=10)

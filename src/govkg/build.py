@@ -11,6 +11,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from govkg import load, reason, serialize
+from govkg.link.coverage import TARGET_SPACES
 from govkg.namespaces import DEFAULT_BASE, graph_iri
 from govkg.validate import Report, validate
 
@@ -98,6 +99,7 @@ def statistics(result: Build) -> dict[str, object]:
         "claims": sum(1 for n, g in result.graphs.items() if n.startswith("source/")
                       for _ in g.subjects(RDF.type, URIRef(result.base + "ontology#Claim"))),
         "entities_by_class": _entities_by_class(result.graphs["entities"]),
+        "external_links": _external_links(result.graphs.get("links", Graph()), result.base),
         "conforms": result.report.conforms,
         "graphs": {name: graph_iri(name, result.base) for name in sorted(result.graphs)},
     }
@@ -114,6 +116,12 @@ def _claimed_triples(graphs: dict[str, Graph]) -> set[tuple]:
                        initNs={"rdf": RDF, "oa": URIRef("http://www.w3.org/ns/oa#")})
         claimed.update((r[0], r[1], r[2]) for r in rows)  # type: ignore[index]
     return claimed
+
+
+def _external_links(links: Graph, base: str) -> dict[str, int]:
+    """Link triples from entities into each external graph (Wikidata, DBpedia, ISO 3166-1 pages)."""
+    stated = [str(o) for s, _, o in links if str(s).startswith(base + "id/")]  # not the records' rdf:object
+    return {name: sum(1 for o in stated if o.startswith(space)) for name, space in TARGET_SPACES.items()}
 
 
 def _entities_by_class(entities: Graph) -> dict[str, int]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import sys
 import time
@@ -11,23 +13,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF
 
 if TYPE_CHECKING:
     from flask import Flask
 
-from govkg import __version__, formats, load, query, serialize
+from govkg import __version__, federate, formats, link, load, query, serialize
 from govkg import build as buildmod
 from govkg.engine import ENGINES, EngineError
 from govkg.extract import AnnotationError, extract
 from govkg.formats import FormatError
+from govkg.link import LinkError
 from govkg.load import LoadError
-from govkg.namespaces import DEFAULT_BASE, graph_iri
+from govkg.namespaces import DEFAULT_BASE, GK, graph_iri
 from govkg.query import QueryError
 from govkg.reason import InconsistencyError
-from govkg.validate import validate
+from govkg.validate import ShapesError, validate
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-KNOWN_ERRORS = (AnnotationError, EngineError, FormatError, InconsistencyError, LoadError, QueryError, OSError)
+KNOWN_ERRORS = (AnnotationError, EngineError, FormatError, InconsistencyError, LinkError, LoadError, QueryError,
+                ShapesError, OSError)
 
 
 class CliError(Exception):
@@ -57,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     _validate_parser(sub)
     _query_parser(sub)
     _export_parser(sub)
+    _links_parser(sub)
+    _link_parser(sub)
     _serve_parser(sub)
     return parser
 
@@ -85,6 +92,7 @@ def _query_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", default="table", help="table, json, xml, csv, tsv (SELECT/ASK); turtle, json-ld, "
                    "nt, rdfxml (CONSTRUCT/DESCRIBE)")
     _dataset_options(p)
+    _federation_options(p)
     p.set_defaults(func=cmd_query)
 
 
@@ -96,6 +104,34 @@ def _export_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     _dataset_options(p)
     p.set_defaults(func=cmd_export)
+
+
+def _links_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("links", help="regenerate data/links.ttl from the checked reference table; report coverage")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true",
+                      help="only check that data/links.ttl is up to date (exit 1 if not)")
+    mode.add_argument("--report", action="store_true", help="print link coverage per class and the unlinked entities")
+    p.add_argument("--json", action="store_true", help="with --report: print the report as JSON")
+    p.set_defaults(func=cmd_links)
+
+
+def _link_parser(sub: argparse._SubParsersAction) -> None:
+    from govkg.link.candidates import PROFILES
+
+    p = sub.add_parser("link", help="propose external items for unlinked entities (reconciliation), for review")
+    p.add_argument("--profile", choices=sorted(PROFILES), default="wikidata",
+                   help="the external graph's shape (default: wikidata)")
+    p.add_argument("--endpoint", help="its SPARQL endpoint (default: the profile's public one)")
+    p.add_argument("--entity", action="append", default=[], metavar="SLUG",
+                   help="reconcile this entity (repeatable; default: every linkable entity without a link)")
+    p.add_argument("--out", type=Path, help="the review file to write (default: build/link-candidates.tsv)")
+    p.add_argument("--cache", type=Path, help="where answers are kept (default: build/link-cache)")
+    p.add_argument("--refresh", action="store_true", help="ask the endpoint again instead of reading the cache")
+    p.add_argument("--min-score", type=int, default=50, help="leave out weaker candidates (default: 50 of 100)")
+    p.add_argument("--per-entity", type=int, default=3, help="candidates kept per entity (default: 3)")
+    p.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for each answer (default: 20)")
+    p.set_defaults(func=cmd_link)
 
 
 def _serve_parser(sub: argparse._SubParsersAction) -> None:
@@ -112,7 +148,15 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default: 2)")
     p.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default: 8)")
     p.add_argument("--get", metavar="PATH", help="answer one GET request in-process, print it and exit")
+    _federation_options(p)
     p.set_defaults(func=cmd_serve)
+
+
+def _federation_options(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--allow-service", action="append", metavar="URL", help="let SERVICE call this endpoint; "
+                       "repeatable; replaces the default allowlist (Wikidata's and DBpedia's endpoints)")
+    group.add_argument("--no-federation", action="store_true", help="refuse every SERVICE")
 
 
 def _dataset_options(p: argparse.ArgumentParser) -> None:
@@ -171,7 +215,7 @@ def open_dataset(args: argparse.Namespace) -> Dataset:
     if path.is_file():
         ds = Dataset(default_union=True)
         try:
-            ds.parse(data=path.read_bytes(), format=formats.by_suffix(path.suffix).rdflib)
+            load.parse_into(ds, path.read_bytes(), formats.by_suffix(path.suffix), args.base_iri)
         except Exception as error:
             raise LoadError(f"{path}: {' '.join(str(error).split())}") from None
     elif args.dataset:
@@ -187,8 +231,12 @@ def open_dataset(args: argparse.Namespace) -> Dataset:
 def cmd_query(args: argparse.Namespace) -> int:
     """Run one query and print its answer."""
     text = query.read_query(args.query)
-    query.prepare(text)  # fail fast on syntax before loading anything
-    result = query.run(open_dataset(args), text)
+    try:
+        policy = federate.policy([] if args.no_federation else args.allow_service or federate.DEFAULT_ALLOWLIST)
+    except ValueError as error:
+        raise CliError(f"--allow-service: {error}") from None
+    query.prepare(text, services=policy.allowlist)  # fail fast on syntax and SERVICE before loading anything
+    result = query.run(open_dataset(args), text, policy)
     sys.stdout.buffer.write(query.render(result, args.format, args.base_iri))
     return EXIT_OK
 
@@ -226,11 +274,70 @@ def _export_bytes(ds: Dataset, names: list[URIRef], fmt: formats.Format, base: s
     return serialize.graph_bytes(union, fmt.name, base)
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    """Regenerate (or check) data/links.ttl, or report link coverage."""
+    data = args.root / "data"
+    entities = load.parse_files([data / "entities.ttl"])
+    if args.report:
+        return _links_report(args, entities)
+    path, fresh = data / link.LINKS_FILE, serialize.graph_bytes(link.link_graph(data, entities), "turtle")
+    stale = not path.is_file() or path.read_bytes() != fresh
+    if stale and not args.check:
+        serialize.write(path, fresh)
+    links = load.parse_files([path]) if path.is_file() and not (stale and args.check) else Graph().parse(data=fresh)
+    records = len(set(links.subjects(RDF.type, GK.Link)))
+    print(f"{records} links; data/{link.LINKS_FILE} " + ("out of date" if args.check and stale else
+                                                         "written" if stale else "up to date"))
+    return EXIT_INVALID if args.check and stale else EXIT_OK
+
+
+def _links_report(args: argparse.Namespace, entities: Graph) -> int:
+    """Print link coverage per class (text or JSON)."""
+    from govkg.link import coverage, reference
+
+    data = args.root / "data"
+    rows = reference.read_reference(data / reference.REFERENCE_FILE)
+    found = coverage.coverage(entities, load.parse_files([data / link.LINKS_FILE]),
+                              load.parse_files((args.root / "ontology").glob("*.ttl")), rows,
+                              reference.read_mapping(data / reference.MAPPING_FILE, rows))
+    if args.json:
+        print(json.dumps({**dataclasses.asdict(found), "total": dataclasses.asdict(found.total)}, indent=2))
+    else:
+        sys.stdout.write(coverage.text(found))
+    return EXIT_OK
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    """Reconcile unlinked entities against an external SPARQL endpoint; write the candidates for review."""
+    from govkg import remote
+    from govkg.link import candidates
+
+    profile = candidates.PROFILES[args.profile]
+    endpoint, data = args.endpoint or profile.endpoint, args.root / "data"
+    found = candidates.entities(load.parse_files([data / "entities.ttl", data / "asserted.ttl"]),
+                                load.parse_files([data / link.LINKS_FILE]),
+                                load.parse_files((args.root / "ontology").glob("*.ttl")), profile, args.entity)
+    cache = candidates.Cache((args.cache or args.root / "build" / "link-cache") / profile.name, args.refresh)
+    try:
+        proposals = candidates.propose(found, profile, endpoint, cache, remote.Limits(read_timeout=args.timeout),
+                                       args.min_score, args.per_entity)
+    except remote.RemoteError as error:
+        raise CliError(str(error).removeprefix("SERVICE ")) from None
+    out = args.out or args.root / "build" / "link-candidates.tsv"
+    serialize.write(out, candidates.tsv(proposals, endpoint).encode("utf-8"))
+    for c in proposals:
+        print(f"{c.row(endpoint)[0]}\t{c.item}\t{c.label}\t{c.score}")
+    print(f"{len(found)} entities, {len(proposals)} candidates -> {out}; "
+          f"{cache.sent} queries sent, {cache.reused} answered from the cache")
+    return EXIT_OK
+
+
 def serve_config(args: argparse.Namespace) -> dict[str, object]:
     """The app configuration given on the command line (GOVKG_* variables fill in the rest)."""
     config: dict[str, object] = {"ROOT": str(args.root), "BASE_IRI": args.base_iri, "PROJECT": not args.no_project}
     for key, value in [("ENGINE", args.engine), ("QUERY_TIMEOUT", args.timeout),
-                       ("DATASET", args.dataset and str(args.dataset)), ("GRAPHS", args.graph or None)]:
+                       ("DATASET", args.dataset and str(args.dataset)), ("GRAPHS", args.graph or None),
+                       ("SERVICE_ALLOWLIST", [] if args.no_federation else args.allow_service)]:
         if value is not None:
             config[key] = value
     return config

@@ -22,6 +22,13 @@ FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv"
                "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples",
                "rdfxml": "RDF_XML", "trig": "TriG", "nquads": "N-Quads"}
 LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch, SCHEMA.sameAs, RDFS.seeAlso)
+# The graphs govkg links into, by site: title, URI space of its resources, SPARQL endpoint (VoID §5.2).
+LINK_TARGETS: dict[str, tuple[str, str, str | None]] = {
+    "http://www.wikidata.org/": ("Wikidata", "http://www.wikidata.org/entity/", "https://query.wikidata.org/sparql"),
+    "http://dbpedia.org/": ("DBpedia", "http://dbpedia.org/resource/", "https://dbpedia.org/sparql"),
+    "https://www.iso.org/": ("ISO Online Browsing Platform: ISO 3166-1 codes", "https://www.iso.org/obp/ui/#iso:code:3166:",
+                             None),
+}
 
 Select = Callable[[str], list[list[Node | None]]]
 
@@ -74,8 +81,10 @@ def _linksets(select: Select, base: str) -> list[tuple[str, str, int]]:
     return [(p, site, n) for (p, site), n in sorted(groups.items())]
 
 
-def service_description(endpoint: str, counts: Counts, inferred: str, dataset: str) -> Graph:
-    """The SPARQL 1.1 Service Description of the endpoint (SD §3), stating only what it supports."""
+def service_description(endpoint: str, counts: Counts, inferred: str, dataset: str,
+                        services: Sequence[str] = ()) -> Graph:
+    """The SPARQL 1.1 Service Description of the endpoint (SD §3), stating only what it supports;
+    `services` are the endpoints SERVICE may call (SD §3.3 sd:BasicFederatedQuery when there are any)."""
     g = bind_prefixes(Graph())
     g.bind("sd", SD)
     g.bind("void", VOID)
@@ -88,10 +97,16 @@ def service_description(endpoint: str, counts: Counts, inferred: str, dataset: s
     for name in FORMAT_IRIS:
         g.add((service, SD.resultFormat, FORMATS_NS[FORMAT_IRIS[name]]))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
+    if services:
+        g.add((service, SD.feature, SD.BasicFederatedQuery))
+    for remote_endpoint in services:
+        g.add((service, RDFS.seeAlso, URIRef(remote_endpoint)))
     g.add((service, SD.defaultEntailmentRegime, ENT["OWL-RDF-Based"]))
     g.add((service, SD.defaultSupportedEntailmentProfile, PROFILE.RL))
+    federation = ("SERVICE may call only the endpoints given as rdfs:seeAlso (exactly those IRIs; no redirects, "
+                  "with time and size limits), FROM" if services else "SERVICE is refused, FROM")
     g.add((service, RDFS.comment, Literal(
-        "Read-only: SPARQL Update, LOAD and SERVICE are refused, FROM and FROM NAMED select stored graphs "
+        f"Read-only: SPARQL Update and LOAD are refused, {federation} and FROM NAMED select stored graphs "
         "and are never dereferenced, so the service reads no RDF input (no sd:inputFormat). The default graph "
         "is the union of every named graph, including the OWL 2 RL closure (restricted to the dataset's own "
         "resources) in the inferred graph; add infer=false to a request to leave that graph out.", lang="en")))
@@ -187,7 +202,7 @@ def _subsets(g: Graph, node: URIRef, counts: Counts, links: Links) -> None:
 
 
 def _linkset_nodes(g: Graph, node: URIRef, counts: Counts) -> None:
-    """One void:Linkset per (link predicate, target site) (VoID §5)."""
+    """One void:Linkset per (link predicate, target site) (VoID §5), and the target datasets it points into."""
     for n, (predicate, site, triples) in enumerate(counts.linksets):
         linkset = BNode(f"linkset{n}")
         g.add((node, VOID.subset, linkset))
@@ -196,6 +211,23 @@ def _linkset_nodes(g: Graph, node: URIRef, counts: Counts) -> None:
         g.add((linkset, VOID.subjectsTarget, node))
         g.add((linkset, VOID.objectsTarget, URIRef(site)))
         g.add((linkset, VOID.triples, Literal(triples, datatype=XSD.integer)))
+        title = LINK_TARGETS.get(site, (site, None, None))[0]
+        g.add((linkset, DCTERMS.title, Literal(f"{g.namespace_manager.normalizeUri(predicate)} links to {title}",
+                                               lang="en")))
+        _target(g, site)
+
+
+def _target(g: Graph, site: str) -> None:
+    """A target dataset of the linksets: a void:Dataset with its title, URI space and endpoint when known."""
+    target = URIRef(site)
+    g.add((target, RDF.type, VOID.Dataset))
+    if site not in LINK_TARGETS:
+        return
+    title, space, endpoint = LINK_TARGETS[site]
+    g.add((target, DCTERMS.title, Literal(title)))
+    g.add((target, VOID.uriSpace, Literal(space)))
+    if endpoint:
+        g.add((target, VOID.sparqlEndpoint, URIRef(endpoint)))
 
 
 def dump_names(graphs: Sequence[str], base: str) -> dict[str, str]:

@@ -1,9 +1,10 @@
-"""A cheap lexical guard run before any engine sees a query: no SERVICE, no LOAD, no update.
+"""A cheap lexical guard run before any engine sees a query: no LOAD, no update, no SERVICE for Oxigraph.
 
 Why lexical: rdflib's parser costs milliseconds per query while Oxigraph answers most queries in
-microseconds, and embedded Oxigraph opens outbound connections for SERVICE with no switch to turn
-that off. A token scan that skips strings, IRIs, comments, prefixed names, variables, blank node
-labels and language tags finds the keywords in microseconds.
+microseconds. A token scan that skips strings, IRIs, comments, prefixed names, variables, blank node
+labels and language tags finds the keywords in microseconds. Embedded Oxigraph opens outbound
+connections for SERVICE with no switch to turn that off, so `mentions_service` tells which queries must
+go to rdflib, whose SERVICE obeys the allowlist (govkg.federate).
 """
 
 from __future__ import annotations
@@ -27,8 +28,13 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-FORBIDDEN = {"SERVICE": "SERVICE is not allowed: govkg answers from its own graph only",
-             "LOAD": "LOAD is not allowed: govkg never fetches data for a query"}
+FORBIDDEN = {"LOAD": "LOAD is not allowed: govkg never fetches data for a query"}
+# Where SERVICE could be a keyword to a parser: anywhere but inside a variable, prefixed or blank node name
+# (a run of name characters right after '?', '$' or ':'). Deliberately not the token scan above: '<' is
+# both an IRI's opening bracket and less-than, so a scan can take `?a<?b&&?c='x>` for an IRI, then read
+# the rest of the query as a string; and Oxigraph reads `trueSERVICE` and `1SERVICE` as two tokens.
+_SERVICE = re.compile(r"(?<![\w?$:])\w*?service", re.IGNORECASE)
+_BRACKET = re.compile(r"[{}()\[\]]")
 UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 QUERY_WORDS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 # Deeper nesting than this is refused: Oxigraph's recursive parser and evaluator can exhaust a thread's
@@ -53,26 +59,43 @@ def keywords(text: str) -> list[str]:
     return [m.group("word").upper() for m in _TOKEN.finditer(unescape(text)) if m.lastgroup == "word"]
 
 
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """The tokens of a query text whose codepoint escapes are already applied: (kind, start, end), in order.
+    Kinds: comment, string, iri, var, langtag, pname, word, open, close."""
+    return [(str(m.lastgroup), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def mentions_service(text: str) -> bool:
+    """True if SERVICE may be a keyword of the query, erring on the side of True: a query for which this
+    is False can be given to an engine that would call any SERVICE endpoint itself."""
+    return _SERVICE.search(unescape(text)) is not None
+
+
 def check(text: str, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH) -> None:
-    """Raise GuardError if the query uses SERVICE or LOAD anywhere (not in strings, IRIs, names),
+    """Raise GuardError if the query uses LOAD anywhere (not in strings, IRIs, names),
     is longer than `max_length` characters or nests brackets deeper than `max_depth`."""
     if len(text) > max_length:
         raise GuardError(f"query longer than {max_length} characters")
     lowered = text.lower()
     brackets = text.count("{") + text.count("(") + text.count("[")
-    if "service" not in lowered and "load" not in lowered and "\\u" not in lowered and brackets <= max_depth:
+    if "load" not in lowered and "\\u" not in lowered and brackets <= max_depth:
         return  # the fast path: no keyword can occur and no nesting can be too deep
-    depth = 0
-    for match in _TOKEN.finditer(unescape(text)):
-        kind = match.lastgroup
-        if kind == "open":
-            depth += 1
-            if depth > max_depth:
-                raise GuardError(f"query nested deeper than {max_depth} levels")
-        elif kind == "close":
-            depth -= 1
-        elif kind == "word" and match.group().upper() in FORBIDDEN:
+    plain = unescape(text)
+    if _depth(plain) > max_depth:
+        raise GuardError(f"query nested deeper than {max_depth} levels")
+    for match in _TOKEN.finditer(plain):
+        if match.lastgroup == "word" and match.group().upper() in FORBIDDEN:
             raise GuardError(FORBIDDEN[match.group().upper()])
+
+
+def _depth(text: str) -> int:
+    """The deepest bracket nesting, counting every bracket, even in strings and IRIs: erring high on purpose,
+    since '<' is both an IRI's bracket and less-than, a token scan can be led to skip real brackets."""
+    depth = deepest = 0
+    for match in _BRACKET.finditer(text):
+        depth += 1 if match.group() in "{([" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def is_update(text: str) -> bool:

@@ -10,7 +10,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from govkg import formats
+from govkg import formats, jsonld
 from govkg.namespaces import DEFAULT_BASE, bind_prefixes, graph_iri, rebase_iri
 
 
@@ -23,11 +23,19 @@ def parse_file(path: Path, base: str = DEFAULT_BASE) -> Graph:
     if not path.is_file():
         raise LoadError(f"{path}: no such file")
     try:
-        fmt = formats.by_suffix(path.suffix)
-        graph = Graph().parse(data=path.read_bytes(), format=fmt.rdflib)
+        graph = parse_into(Graph(), path.read_bytes(), formats.by_suffix(path.suffix))
     except Exception as error:  # rdflib raises many unrelated types for bad syntax
         raise LoadError(f"{path}: {_one_line(error)}") from None
     return rebase(graph, base)
+
+
+def parse_into(target: Graph, data: bytes, fmt: formats.Format, base: str = DEFAULT_BASE) -> Graph:
+    """Parse RDF bytes into `target` (a Graph or Dataset) with no I/O: JSON-LD may reference only govkg's
+    own context, which is inlined (jsonld.bundle); any other remote @context is refused."""
+    if fmt.name == "json-ld":
+        data = jsonld.bundle(data, base)
+    target.parse(data=data, format=fmt.rdflib)
+    return target
 
 
 def parse_files(paths: Iterable[Path], base: str = DEFAULT_BASE) -> Graph:
@@ -71,6 +79,8 @@ def project_graphs(root: Path, base: str = DEFAULT_BASE) -> dict[str, Graph]:
         "asserted": parse_files([data / "asserted.ttl"], base),
         "disagreements": parse_files([data / "disagreements.ttl"], base),
     }
+    if (data / "links.ttl").is_file():  # external links: their own file and named graph, never reasoned over
+        graphs["links"] = parse_files([data / "links.ttl"], base)
     for path in sorted((data / "claims").glob("*.ttl")):
         graphs[f"source/{path.stem}"] = parse_file(path, base)
     return graphs

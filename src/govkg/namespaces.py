@@ -12,6 +12,8 @@ GKD = Namespace(DEFAULT_BASE + "id/")
 GRAPH = Namespace(DEFAULT_BASE + "graph/")
 SOURCE = Namespace(DEFAULT_BASE + "source/")
 CLAIM = Namespace(DEFAULT_BASE + "claim/")
+LINK = Namespace(DEFAULT_BASE + "link/")
+REFERENCE = Namespace(DEFAULT_BASE + "reference/")
 ONTOLOGY_IRI = DEFAULT_BASE + "ontology"
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -21,6 +23,11 @@ TIME = Namespace("http://www.w3.org/2006/time#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 ISO639 = Namespace("http://id.loc.gov/vocabulary/iso639-1/")
+# External graphs govkg links to (their own, published IRI schemes).
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+DBR = Namespace("http://dbpedia.org/resource/")
+DBO = Namespace("http://dbpedia.org/ontology/")
 
 PREFIXES: dict[str, str] = {
     "gk": str(GK),
@@ -28,6 +35,7 @@ PREFIXES: dict[str, str] = {
     "gkg": str(GRAPH),
     "gks": str(SOURCE),
     "gkc": str(CLAIM),
+    "gkl": str(LINK),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "owl": str(OWL),
@@ -43,10 +51,14 @@ PREFIXES: dict[str, str] = {
     "vann": str(VANN),
     "sd": "http://www.w3.org/ns/sparql-service-description#",
     "void": "http://rdfs.org/ns/void#",
+    "wd": str(WD),
+    "wdt": str(WDT),
+    "dbr": str(DBR),
+    "dbo": str(DBO),
 }
 
 # Named graphs of the built dataset (relative to the base IRI).
-GRAPH_NAMES = ("ontology", "entities", "asserted", "disagreements", "inferred")
+GRAPH_NAMES = ("ontology", "entities", "asserted", "disagreements", "links", "inferred")
 
 
 def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> Graph:

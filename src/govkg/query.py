@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import rdflib.plugins.sparql as rdflib_sparql
 from rdflib import Dataset, Graph
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
-from govkg import formats, serialize
+from govkg import federate, formats, serialize
 from govkg.namespaces import DEFAULT_BASE, PREFIXES
+from govkg.remote import RemoteError
 
 # rdflib would fetch and parse IRIs named in FROM / FROM NAMED; govkg only selects stored graphs.
 rdflib_sparql.SPARQL_LOAD_GRAPHS = False
@@ -34,33 +35,40 @@ def read_query(text: str) -> str:
         raise QueryError(f"cannot read query file {path}: {error.__class__.__name__}") from None
 
 
-def prepare(text: str, base: str | None = None) -> Query:
-    """Parse a query (not an update); refuse SERVICE anywhere in it."""
+def prepare(text: str, base: str | None = None, services: Collection[str] = ()) -> Query:
+    """Parse a query (not an update); refuse any SERVICE to an endpoint not in `services` (normalised IRIs,
+    govkg.federate.check), a variable endpoint and a SERVICE nested in another, wherever they are."""
     try:
         prepared = prepareQuery(text, initNs=PREFIXES, base=base)
+    except RecursionError:  # rdflib's parser recurses without end on a SERVICE inside a SERVICE, too
+        raise QueryError("syntax error: nested too deeply for the parser (or a SERVICE inside a SERVICE)") from None
     except Exception as error:  # pyparsing and rdflib raise several types
         raise QueryError("syntax error: " + " ".join(str(error).split())) from None
-    if _has_service(prepared.algebra):
-        raise QueryError("SERVICE is not allowed: govkg answers from its own graph only")
+    try:
+        federate.check(prepared.algebra, services)
+    except federate.ServiceRefused as error:
+        raise QueryError(str(error)) from None
     return prepared
 
 
-def _has_service(node: object) -> bool:
-    """True if the algebra contains a ServiceGraphPattern, at any depth (SPARQL 1.1 Federated Query §3)."""
-    if isinstance(node, CompValue):
-        return node.name == "ServiceGraphPattern" or any(_has_service(v) for v in node.values())
-    if isinstance(node, (list, tuple)):
-        return any(_has_service(v) for v in node)
-    return False
-
-
-def run(ds: Dataset, text: str) -> Result:
-    """Evaluate a SELECT / ASK / CONSTRUCT / DESCRIBE query over the union of the dataset's graphs."""
-    prepared = prepare(text)
+def run(ds: Dataset, text: str, policy: federate.Policy | None = None) -> Result:
+    """Evaluate a SELECT / ASK / CONSTRUCT / DESCRIBE query over the union of the dataset's graphs;
+    SERVICE may call the policy's endpoints (none without a policy)."""
     try:
-        return ds.query(prepared)
+        federate.check_hooks()
+    except federate.HookError as error:
+        raise QueryError(str(error)) from None
+    prepared = prepare(text, services=policy.allowlist if policy else ())
+    try:
+        with federate.active(policy):
+            result = ds.query(prepared)
+            if result.type == "SELECT":
+                result.bindings = list(result.bindings)  # evaluate now, while SERVICE may call out
+    except RemoteError as error:
+        raise QueryError(str(error)) from None
     except Exception as error:
         raise QueryError("evaluation failed: " + " ".join(str(error).split())) from None
+    return result
 
 
 def render(result: Result, fmt: str, base: str = DEFAULT_BASE) -> bytes:

@@ -8,7 +8,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from govkg import formats
-from govkg.namespaces import DEFAULT_BASE, PREFIXES, bind_prefixes, rebase_iri
+from govkg.jsonld import context
+from govkg.namespaces import DEFAULT_BASE, bind_prefixes
 
 
 def graph_bytes(graph: Graph, fmt: str, base: str = DEFAULT_BASE) -> bytes:
@@ -71,11 +72,6 @@ def _sorted_lines(text: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
-def context(base: str = DEFAULT_BASE) -> dict[str, str]:
-    """govkg's JSON-LD @context: the prefix map, rebased."""
-    return {prefix: rebase_iri(iri, base) for prefix, iri in PREFIXES.items()}
-
-
 def write(path: Path, data: bytes) -> None:
     """Write bytes to `path`, creating parent folders."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -85,3 +81,6 @@ def write(path: Path, data: bytes) -> None:
 def write_json(path: Path, value: object) -> None:
     """Write JSON with sorted keys (stable bytes)."""
     write(path, (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+__all__ = ["context", "dataset_bytes", "graph_bytes", "rdf_bytes", "write", "write_json"]

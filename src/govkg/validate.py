@@ -43,11 +43,18 @@ class Report:
         return "\n".join([head, *(v.line() for v in self.violations)]) + "\n"
 
 
+class ShapesError(ValueError):
+    """Shapes pySHACL cannot run (e.g. a SPARQL constraint that does not parse); the message is one line."""
+
+
 def validate(data: Graph, shapes: Graph) -> Report:
     """Validate `data` (which includes the ontology's class hierarchy) against `shapes`."""
-    conforms, report_graph, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
-    )
+    try:
+        conforms, report_graph, _ = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        )
+    except Exception as error:  # pySHACL and pyparsing raise many types for broken shapes
+        raise ShapesError("the shapes cannot be used: " + " ".join(str(error).split())[:300]) from None
     violations = sorted(_violations(report_graph), key=lambda v: (v.focus, v.path, v.constraint, v.message))
     return Report(bool(conforms), report_graph, violations)
 

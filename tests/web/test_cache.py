@@ -43,3 +43,15 @@ def test_budget_evicts_the_least_recently_used(built: Path) -> None:
 
 def test_cache_can_be_turned_off(built: Path) -> None:
     assert not isinstance(create_app({"DATASET": str(built), "RESPONSE_CACHE_BYTES": 0}).wsgi_app, ResponseCache)
+
+
+def test_answers_marked_no_store_are_not_kept(built: Path) -> None:
+    """A federated answer depends on another server's data: it carries no-store and the cache obeys."""
+    endpoint = "http://127.0.0.1:9/sparql"  # nothing listens on the discard port: SILENT gives one empty row
+    app = create_app({"DATASET": str(built), "SERVICE_ALLOWLIST": [endpoint]})
+    federated = "/sparql?query=" + quote(f"SELECT * WHERE {{ SERVICE SILENT <{endpoint}> {{ ?s ?p ?o }} }}")
+    response = app.test_client().get(federated)
+    assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
+    assert len(app.wsgi_app.entries) == 0  # type: ignore[attr-defined]
+    app.test_client().get(QUERY)
+    assert len(app.wsgi_app.entries) == 1  # type: ignore[attr-defined]

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, VOID
+from rdflib.namespace import RDF, VOID
 
 from govkg.build import Build
 from govkg.describe import ENT, SD
 from govkg.namespaces import graph_iri
-from govkg.web import create_app
 
 
 def turtle(client: FlaskClient, path: str) -> Graph:
@@ -27,7 +26,7 @@ def test_service_description_is_truthful(client: FlaskClient, project_build: Bui
     service = next(sd.subjects(RDF.type, SD.Service))
     assert sd.value(service, SD.endpoint) == URIRef("http://localhost/sparql")
     assert set(sd.objects(service, SD.supportedLanguage)) == {SD.SPARQL10Query, SD.SPARQL11Query}
-    assert set(sd.objects(service, SD.feature)) == {SD.UnionDefaultGraph}
+    assert set(sd.objects(service, SD.feature)) == {SD.UnionDefaultGraph, SD.BasicFederatedQuery}  # SERVICE allowlist
     assert not set(sd.objects(service, SD.inputFormat))  # nothing is ever loaded through the protocol
     assert len(set(sd.objects(service, SD.resultFormat))) == 10
     named = {str(sd.value(node, SD.name)): int(sd.value(sd.value(node, SD.graph), VOID.triples))
@@ -74,19 +73,22 @@ def test_void_counts_match_the_build(client: FlaskClient, project_build: Build) 
     assert subsets == {graph_iri(n): len(g) for n, g in project_build.graphs.items()}
 
 
-def test_void_describes_linksets(built: Path, tmp_path: Path) -> None:
-    links = tmp_path / "links.nt"
-    links.write_text("<https://w3id.org/govkg/id/japan> <http://www.w3.org/2002/07/owl#sameAs> "
-                     "<http://www.wikidata.org/entity/Q17> .\n"
-                     "<https://w3id.org/govkg/id/france> <http://www.w3.org/2002/07/owl#sameAs> "
-                     "<http://www.wikidata.org/entity/Q142> .\n")
-    app = create_app({"DATASET": str(built), "GRAPHS": [f"https://w3id.org/govkg/graph/links={links}"]})
-    void = turtle(app.test_client(), "/.well-known/void")
-    linksets = list(void.subjects(RDF.type, VOID.Linkset))
-    assert len(linksets) == 1
-    assert void.value(linksets[0], VOID.linkPredicate) == OWL.sameAs
-    assert void.value(linksets[0], VOID.objectsTarget) == URIRef("http://www.wikidata.org/")
-    assert void.value(linksets[0], VOID.triples).toPython() == 2
+def test_void_describes_the_linksets_of_the_link_graph(client: FlaskClient, project_build: Build) -> None:
+    links = project_build.graphs["links"]
+    expected: dict[tuple[URIRef, URIRef], int] = {}
+    for s, p, o in links:
+        if str(s).startswith("https://w3id.org/govkg/id/") and isinstance(o, URIRef) and "w3id.org/govkg" not in o:
+            site = URIRef("{0.scheme}://{0.netloc}/".format(urlsplit(str(o))))
+            expected[(p, site)] = expected.get((p, site), 0) + 1
+    void = turtle(client, "/.well-known/void")
+    found = {(void.value(ls, VOID.linkPredicate), void.value(ls, VOID.objectsTarget)): void.value(ls, VOID.triples)
+             .toPython() for ls in void.subjects(RDF.type, VOID.Linkset)}
+    assert found == expected
+    assert {site for _, site in expected} == {URIRef("http://www.wikidata.org/"), URIRef("http://dbpedia.org/"),
+                                              URIRef("https://www.iso.org/")}
+    wikidata = URIRef("http://www.wikidata.org/")
+    assert void.value(wikidata, VOID.sparqlEndpoint) == URIRef("https://query.wikidata.org/sparql")
+    assert str(void.value(wikidata, VOID.uriSpace)) == "http://www.wikidata.org/entity/"
 
 
 def test_home_page_and_its_twin(client: FlaskClient) -> None:

@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from govkg import guard, serialize
+from govkg import guard, jsonld, serialize
 from govkg.deadline import Deadline
 from govkg.engine.model import Answer, EngineError, Selection, Source, one_line
 from govkg.formats import Format
@@ -42,7 +42,10 @@ def open(sources: Iterable[Source], base: str) -> Handle:
             raise EngineError(f"{source.path}: unknown RDF file suffix")
         target = ox.NamedNode(source.graph) if source.graph else None
         try:
-            store.bulk_load(path=str(source.path), format=fmt, to_graph=target)
+            if fmt == ox.RdfFormat.JSON_LD:  # govkg's own context is inlined; Oxigraph fetches none either way
+                store.bulk_load(jsonld.bundle(source.path.read_bytes(), base), format=fmt, to_graph=target)
+            else:
+                store.bulk_load(path=str(source.path), format=fmt, to_graph=target)
         except (SyntaxError, OSError, ValueError) as error:
             raise EngineError(f"{source.path}: {one_line(error)}") from None
     names = tuple(sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)))

@@ -13,24 +13,27 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
-from govkg import formats, query, serialize
+from govkg import federate, formats, load, query, serialize
 from govkg.deadline import Deadline
 from govkg.engine.model import Answer, EngineError, Selection, Source, one_line
 from govkg.formats import Format
 from govkg.namespaces import graph_iri
+from govkg.remote import RemoteError
 
 CHECK_EVERY = 256  # rows between deadline checks
 
 
 @dataclass(eq=False)
 class Handle:
-    """The dataset (default graph = union of the named graphs) and its base IRI."""
+    """The dataset (default graph = union of the named graphs), its base IRI and the federation policy
+    (None: every SERVICE is refused)."""
 
     dataset: Dataset
     graphs: tuple[str, ...]
     inferred: str
     base: str
     views: dict[tuple[tuple[str, ...], tuple[str, ...]], Dataset] = field(default_factory=dict)
+    federation: federate.Policy | None = None
 
 
 def open(sources: Iterable[Source], base: str) -> Handle:
@@ -38,11 +41,8 @@ def open(sources: Iterable[Source], base: str) -> Handle:
     ds = Dataset(default_union=True)
     for source in sources:
         try:
-            fmt = formats.by_suffix(source.path.suffix)
-            if source.graph:
-                ds.graph(URIRef(source.graph)).parse(data=source.path.read_bytes(), format=fmt.rdflib)
-            else:
-                ds.parse(data=source.path.read_bytes(), format=fmt.rdflib)
+            target = ds.graph(URIRef(source.graph)) if source.graph else ds
+            load.parse_into(target, source.path.read_bytes(), formats.by_suffix(source.path.suffix), base)
         except Exception as error:  # rdflib raises many unrelated types for bad syntax
             raise EngineError(f"{source.path}: {one_line(error)}") from None
     names = tuple(sorted(str(g.identifier) for g in ds.graphs() if len(g) and isinstance(g.identifier, URIRef)
@@ -56,17 +56,20 @@ def graphs(handle: Handle) -> tuple[str, ...]:
 
 
 def evaluate(handle: Handle, text: str, selection: Selection, deadline: Deadline | None = None) -> Answer:
-    """Parse (refusing SERVICE anywhere in the algebra) and evaluate a query, checking the deadline."""
+    """Parse (refusing any SERVICE the handle's federation policy does not allow, wherever it is) and
+    evaluate a query, checking the deadline; a remote endpoint's failure raises RemoteError."""
+    policy = handle.federation
     try:
-        prepared = query.prepare(text, base=handle.base)
+        prepared = query.prepare(text, base=handle.base, services=policy.allowlist if policy else ())
     except query.QueryError as error:
         raise EngineError(str(error)) from None
     ds = _dataset(handle, prepared, selection)
     try:
-        result = ds.query(prepared)
-        if result.type == "SELECT":
-            result.bindings = _collect(result, deadline)
-    except EngineError:
+        with federate.active(policy, deadline):
+            result = ds.query(prepared)
+            if result.type == "SELECT":
+                result.bindings = _collect(result, deadline)
+    except (EngineError, RemoteError):
         raise
     except Exception as error:  # rdflib's evaluator raises arbitrary types
         if type(error).__name__ == "DeadlineExceeded":

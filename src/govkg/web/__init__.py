@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Flask, Response, request
 
+from govkg.federate import DEFAULT_ALLOWLIST
 from govkg.namespaces import DEFAULT_BASE
-from govkg.web import downloads, errors, meta, sparql
+from govkg.web import downloads, errors, meta, reconcile, resources, sparql
 from govkg.web.cache import ResponseCache
 from govkg.web.state import ConfigError, open_state
 
@@ -27,6 +28,11 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1_000_000,  # bytes of request body (413 past it)
     "MAX_QUERY_LENGTH": 100_000,  # characters of query text (400 past it)
     "RESPONSE_CACHE_BYTES": 64_000_000,  # answers to repeated GET /sparql kept per process (0: none)
+    # SPARQL 1.1 Federated Query: SERVICE may call these endpoints only (exact IRIs; empty: no SERVICE at all).
+    "SERVICE_ALLOWLIST": list(DEFAULT_ALLOWLIST),
+    "SERVICE_CONNECT_TIMEOUT": 5,   # seconds to open a connection to an allowlisted endpoint
+    "SERVICE_READ_TIMEOUT": 20,     # seconds to wait for its answer (never past the query's deadline)
+    "SERVICE_MAX_BYTES": 16_000_000,  # largest answer read from an endpoint
 }
 # Sent with every response (SECURITY.md items 14-15): no sniffing, no framing, no inline script.
 SECURITY_HEADERS = {
@@ -55,7 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["govkg"] = open_state(app.config)
-    for blueprint in (sparql.bp, downloads.bp, meta.bp):
+    for blueprint in (sparql.bp, downloads.bp, meta.bp, reconcile.bp, resources.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     app.after_request(_headers)
@@ -65,8 +71,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _headers(response: Response) -> Response:
-    """Security and CORS headers on every response; the preflight answer on OPTIONS."""
-    response.headers.update(SECURITY_HEADERS)
+    """Security and CORS headers on every response (a page that set its own CSP, such as the reconciliation
+    preview shown in a client's iframe, keeps it); the preflight answer on OPTIONS."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
     response.headers.update(CORS_HEADERS)
     if request.method == "OPTIONS":
         response.headers.update(PREFLIGHT_HEADERS)

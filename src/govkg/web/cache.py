@@ -54,7 +54,7 @@ class ResponseCache:
         close = getattr(chunks, "close", None)
         if close:
             close()
-        if seen.get("status", "").startswith("200 ") and len(body) <= ENTRY_LIMIT:
+        if seen.get("status", "").startswith("200 ") and len(body) <= ENTRY_LIMIT and not _no_store(seen["headers"]):
             self._store(key, (seen["status"], list(seen["headers"]), body))
         return [body]
 
@@ -66,3 +66,8 @@ class ResponseCache:
             self.size += len(entry[2])
             while self.size > self.budget and self.entries:
                 self.size -= len(self.entries.popitem(last=False)[1][2])
+
+
+def _no_store(headers: list[tuple[str, str]]) -> bool:
+    """An answer that must not be kept (RFC 9111 §5.2.2.5), such as a federated one: remote data may change."""
+    return any(k.lower() == "cache-control" and "no-store" in v.lower() for k, v in headers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -11,9 +12,10 @@ from werkzeug.datastructures import MultiDict
 
 from govkg import describe, formats, guard
 from govkg.deadline import CheckedBuffer, Deadline, DeadlineExceeded
-from govkg.engine import EngineError, Selection
+from govkg.engine import EngineError, Selection, rdflib_engine
 from govkg.engine.model import FORMS
 from govkg.namespaces import graph_iri
+from govkg.remote import RemoteError
 from govkg.web import conneg, respond
 from govkg.web.errors import plain
 from govkg.web.state import State, current
@@ -137,33 +139,46 @@ def _answer(operation: Operation) -> Response:
             lambda deadline: _evaluate(state, operation, accept, fmt, deadline), state.timeout)
     except EngineError as error:
         return plain(400, f"400 Bad Request: {error}")
+    except RemoteError as error:  # SPARQL 1.1 Federated Query: a remote endpoint failed, no SILENT
+        return plain(502, f"502 Bad Gateway: {error}")
     except conneg.NotAcceptable as error:
         return respond.not_acceptable(error)
     except DeadlineExceeded as error:
         return plain(503, f"503 Service Unavailable: {error}; narrow the query or add a LIMIT",
                      {"Retry-After": "1"})
-    if name == "html":
-        return _html(operation, form, *body)
-    return respond.data(body, media_type)
+    response = _html(operation, form, *body) if name == "html" else respond.data(body, media_type)
+    if guard.mentions_service(operation.query):
+        response.headers["Cache-Control"] = "no-store"  # it may hold what a remote endpoint answered just now
+    return response
 
 
 def _evaluate(state: State, operation: Operation, accept: str | None, fmt: list[str],
               deadline: Deadline) -> tuple[str, str, Any, str]:
     """Run on a query thread: evaluate, negotiate by the answer's form, serialise."""
-    answer = state.engine.evaluate(state.handle, operation.query, operation.selection, deadline)
+    assert operation.query is not None
+    engine, handle = _engine(state, operation.query)
+    answer = engine.evaluate(handle, operation.query, operation.selection, deadline)
     kind = FORMS[answer.form]
     if len(fmt) > 1:
         raise conneg.NotAcceptable("give at most one format parameter")
     media_type, name = conneg.by_name(fmt[0], kind) if fmt else conneg.negotiate(accept, kind)
     if name == "html":
-        return media_type, name, state.engine.rows(answer, state.row_limit), answer.form
+        return media_type, name, engine.rows(answer, state.row_limit), answer.form
     buffer = CheckedBuffer(deadline)
     try:
-        state.engine.write(answer, formats.get(name), buffer, state.base)
+        engine.write(answer, formats.get(name), buffer, state.base)
     except EngineError:
         deadline.check()  # a serialiser stopped by the deadline reports it as a write error
         raise
     return media_type, name, buffer.getvalue(), answer.form
+
+
+def _engine(state: State, text: str) -> tuple[ModuleType, Any]:
+    """The engine and handle for a query. One that may use SERVICE goes to rdflib, whose SERVICE obeys the
+    allowlist (govkg.federate): embedded Oxigraph would call any endpoint, with no timeout, no switch."""
+    if state.engine is rdflib_engine or not guard.mentions_service(text):
+        return state.engine, state.handle
+    return rdflib_engine, state.exporter()
 
 
 def _html(operation: Operation, form: str, names: list[str], rows: list[list[Any]]) -> Response:
@@ -190,7 +205,7 @@ def _service_description() -> Response:
     """The SD of this endpoint: RDF by negotiation, or an HTML page with a query form."""
     state = current()
     graph = describe.service_description(request.base_url, state.counts, graph_iri("inferred", state.base),
-                                         state.base + "dataset")
+                                         state.base + "dataset", sorted(state.federation.allowlist))
     return respond.graph(graph, "govkg SPARQL endpoint", "service.html",
                          examples=EXAMPLES)
 

@@ -13,9 +13,10 @@ from typing import Any
 from flask import current_app
 from rdflib.term import Node
 
-from govkg import describe, engine, formats
+from govkg import describe, engine, federate, formats
 from govkg.deadline import Pool
 from govkg.engine import Selection, Source, rdflib_engine
+from govkg.remote import Limits
 
 
 class ConfigError(ValueError):
@@ -37,6 +38,7 @@ class State:
     row_limit: int
     sources: list[Source] = field(default_factory=list)
     max_query_length: int = 100_000
+    federation: federate.Policy = field(default_factory=federate.Policy)
     cache: dict[tuple[str, ...], bytes] = field(default_factory=dict)
     _exporter: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -97,6 +99,7 @@ def _graph_items(value: object) -> list[str]:
 def open_state(config: Mapping[str, Any]) -> State:
     """Load the configured sources into the configured engine and count what the descriptions report."""
     timeout = _positive(config, "QUERY_TIMEOUT")
+    policy = federation(config)
     found = sources(config)
     module = engine.get(str(config["ENGINE"]))
     handle = module.open(found, config["BASE_IRI"])
@@ -110,8 +113,33 @@ def open_state(config: Mapping[str, Any]) -> State:
                   int(_positive(config, "HTML_ROW_LIMIT")), found)
     state.max_query_length = int(_positive(config, "MAX_QUERY_LENGTH"))
     state.counts = describe.count(state.select, state.base)
-    state.exporter()  # parse the dumps' source now, not while a request waits
+    state.federation = policy
+    state.exporter().federation = policy  # SERVICE runs on rdflib's handle (parsed now, not during a request)
     return state
+
+
+def federation(config: Mapping[str, Any]) -> federate.Policy:
+    """The SERVICE policy: allowlisted endpoints and limits (SPARQL 1.1 Federated Query); also checks that
+    rdflib's global evaluation hooks hold govkg's alone (SECURITY.md item 18)."""
+    try:
+        federate.check_hooks()
+    except federate.HookError as error:
+        raise ConfigError(str(error)) from None
+    limits = Limits(_positive(config, "SERVICE_CONNECT_TIMEOUT"), _positive(config, "SERVICE_READ_TIMEOUT"),
+                    int(_positive(config, "SERVICE_MAX_BYTES")))
+    try:
+        return federate.policy(_endpoints(config["SERVICE_ALLOWLIST"]), limits)
+    except ValueError as error:
+        raise ConfigError(f"SERVICE_ALLOWLIST: {error}") from None
+
+
+def _endpoints(value: object) -> list[str]:
+    """SERVICE_ALLOWLIST as a list: a list, or IRIs separated by whitespace (GOVKG_SERVICE_ALLOWLIST)."""
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    raise ConfigError("SERVICE_ALLOWLIST must be a list of endpoint IRIs")
 
 
 def _positive(config: Mapping[str, Any], key: str) -> float:

@@ -1,0 +1,204 @@
+"""Dereferenceable IRIs: every IRI under the base answers with an HTML page or RDF (linked data).
+
+The request path /x/y stands for the IRI <base>x/y. The data is never rewritten: RDF answers carry the
+canonical IRIs, and only the links of HTML pages to IRIs under the base are made local, so pages browse alike on
+127.0.0.1 and on the real host. Only IRIs found in the data are described: nothing is fetched and no request
+is redirected to an address it names (SECURITY.md item 17).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL
+from rdflib.term import Node
+
+from govkg import formats, page, resource, serialize
+from govkg.page import Catalogue, Page
+from govkg.web import conneg, respond
+from govkg.web.errors import plain
+from govkg.web.state import State, current
+
+bp = Blueprint("resources", __name__)
+
+HTML_SUFFIX = ".html"
+ALTERNATES = ("html", "turtle", "json-ld", "nt", "rdfxml")  # announced in Link headers and on pages
+TITLES = {"html": "HTML", "turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples", "rdfxml": "RDF/XML"}
+TEMPLATES = {OWL.Ontology: "ontology.html"}  # by the type of the described IRI; others get resource.html
+# IRIs under the base whose description another route serves: 303 See Other to it (httpRange-14 style).
+REDIRECTS = {"dataset": "meta.void"}
+CATALOGUE = "id/"  # the index of entities by class: a page of this server, not an IRI of the data
+CACHE_SIZE = 1024  # descriptions kept per process: the data cannot change while a process serves it
+SAFE = "/#:@!$&'()*+,;=-._~%"  # characters left as they are in local links
+_KEY = "govkg.resources"
+
+
+class Resources:
+    """One process's view of the IRIs under the base: their index (built on first use) and recent pages."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+        self.lock = threading.Lock()
+        self._index: resource.Index | None = None
+        self.cache: OrderedDict[str, tuple[Page | Catalogue, Graph]] = OrderedDict()
+        self.labels: dict[Node, list[tuple[Node, Node, Node]]] = {}  # labels read so far, by node
+
+    def index(self) -> resource.Index:
+        """Every IRI under the base the dataset mentions."""
+        with self.lock:
+            if self._index is None:
+                self._index = resource.index(self.state.select, self.state.base, self.state.graphs)
+            return self._index
+
+    def get(self, iri: str) -> tuple[Page | Catalogue, Graph]:
+        """The page model and the RDF twin of a known IRI (or of the catalogue)."""
+        with self.lock:
+            if iri in self.cache:
+                self.cache.move_to_end(iri)
+                return self.cache[iri]
+        built = self._build(iri)
+        with self.lock:
+            self.cache[iri] = built
+            while len(self.cache) > CACHE_SIZE:
+                self.cache.popitem(last=False)
+        return built
+
+    def _build(self, iri: str) -> tuple[Page | Catalogue, Graph]:
+        """Query the dataset for a page model and its twin."""
+        select, base = self.state.select, self.state.base
+        if iri == base + CATALOGUE:
+            graph = resource.catalogue(select, base, self.labels)
+            return page.catalogue(graph, base), graph
+        description = resource.gather(select, iri, self.index(), known=self.labels)
+        return page.page(description, base), resource.twin(description)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A representation of a resource: its format name, media type and URL."""
+
+    name: str
+    media_type: str
+    href: str
+
+    @property
+    def title(self) -> str:
+        """The format's display name."""
+        return TITLES.get(self.name, self.name)
+
+
+@bp.route("/<path:path>")
+def resource_page(path: str) -> Response:
+    """The IRI <base>PATH as HTML or RDF: by suffix (.ttl .jsonld .nt .rdf .html), `format=` or Accept."""
+    stem, fixed = _split(path)
+    if stem in REDIRECTS:
+        target = url_for(REDIRECTS[stem]) + (f"?format={fixed}" if fixed else "")
+        return Response(status=303, headers={"Location": target, "Vary": "Accept"})
+    resources = _resources()
+    found = _find(resources, path, stem, fixed)
+    if found is None:
+        return not_found(resources.state.base + path)
+    iri, stem, fixed = found
+    try:
+        media_type, name = conneg.by_name(fixed, "graph") if fixed else respond.choose("graph")
+    except conneg.NotAcceptable as error:
+        return respond.not_acceptable(error)
+    return _answer(resources, iri, stem, media_type, name)
+
+
+def _find(resources: Resources, path: str, stem: str, fixed: str | None) -> tuple[str, str, str | None] | None:
+    """The IRI to describe, the path of its document and the format a suffix fixes. An IRI that itself ends
+    like a suffix is served as it is; otherwise a suffix names a format of the IRI without it."""
+    base = resources.state.base
+    for candidate, fmt in [(path, None), *([(stem, fixed)] if fixed else [])]:
+        iri = base + candidate if candidate == CATALOGUE else resources.index().resolve(base + candidate)
+        if iri is not None:
+            return iri, candidate, fmt
+    return None
+
+
+def _split(path: str) -> tuple[str, str | None]:
+    """The path without a format suffix, and the suffix's format name (None when there is none)."""
+    stem, dot, suffix = path.rpartition(".")
+    if not dot or "/" in suffix:
+        return path, None
+    if "." + suffix == HTML_SUFFIX:
+        return stem, "html"
+    try:
+        return stem, formats.by_suffix("." + suffix).name
+    except formats.FormatError:
+        return path, None
+
+
+def _resources() -> Resources:
+    """This app's Resources (created on first use)."""
+    extensions = current_app.extensions
+    if _KEY not in extensions:
+        extensions.setdefault(_KEY, Resources(current()))
+    found: Resources = extensions[_KEY]
+    return found
+
+
+def _answer(resources: Resources, iri: str, stem: str, media_type: str, name: str) -> Response:
+    """The chosen representation, with its Content-Location, the alternates and a weak ETag of the build."""
+    model, twin = resources.get(iri)
+    state = resources.state
+    variants = [Variant(n, conneg.HTML if n == "html" else formats.get(n).media_type, _local(stem, n))
+                for n in ALTERNATES]
+    if name == "html":
+        response = respond.data(_html(model, variants, state.base).encode("utf-8"), media_type)
+    else:
+        response = respond.data(serialize.rdf_bytes(twin, name, state.base), media_type)
+    response.headers["Content-Location"] = _local(stem, name)
+    response.headers["Link"] = ", ".join(f'<{v.href}>; rel="alternate"; type="{v.media_type}"' for v in variants)
+    response.set_etag(f"{state.digest[:20]}-{name}", weak=True)
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    response.make_conditional(request)
+    return response
+
+
+def _html(model: Page | Catalogue, variants: list[Variant], base: str) -> str:
+    """The HTML page of a description (the template chosen by the resource's type) or of the catalogue."""
+    if isinstance(model, Catalogue):
+        template, title = "catalogue.html", "Entities"
+    else:
+        types = {value.node for value in model.main.types}
+        template, title = next((t for cls, t in TEMPLATES.items() if cls in types), "resource.html"), model.title()
+    return render_template(template, title=title, page=model, alternates=variants,
+                           href=lambda node: href(node, base), curie=lambda node: page.curie(str(node), base))
+
+
+def _local(stem: str, name: str) -> str:
+    """The local URL of one variant of the document at `stem`."""
+    local = f"{request.script_root}/{quote(stem, safe=SAFE)}"
+    if stem.endswith("/"):  # a folder-like page (the catalogue): its variants by parameter, not by suffix
+        return f"{local}?format={name}"
+    return local + (HTML_SUFFIX if name == "html" else formats.get(name).suffix)
+
+
+def href(node: Node, base: str) -> str | None:
+    """Where a page links a node to: IRIs under the base locally, other http(s) IRIs as they are, else nowhere
+    (no `javascript:` or `file:` links, SECURITY.md item 15)."""
+    iri = str(node)
+    if not isinstance(node, URIRef):
+        return None
+    if iri.startswith(base):
+        return f"{request.script_root}/{quote(iri[len(base):], safe=SAFE)}"
+    return iri if urlsplit(iri).scheme in ("http", "https") else None
+
+
+def not_found(iri: str) -> Response:
+    """404: an HTML page for browsers (Accept prefers text/html), one line of text otherwise."""
+    ranges = conneg.parse_accept(request.headers.get("Accept"))
+    if conneg.quality(conneg.HTML, ranges) > conneg.quality("text/plain", ranges):
+        body = render_template("not_found.html", title="Not found", iri=iri)
+        return respond.data(body.encode("utf-8"), conneg.HTML, 404)
+    response = plain(404, f"404 Not Found: {iri} is not an IRI of this dataset")
+    response.vary.add("Accept")
+    return response

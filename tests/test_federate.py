@@ -1,0 +1,298 @@
+"""Federation: the allowlist check over the parsed query, the text sent for a SERVICE, and bound joins that
+give exactly what the same pattern gives over the remote's data held locally (against a real Oxigraph)."""
+
+from __future__ import annotations
+
+import socket
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib.plugins.sparql import CUSTOM_EVALS, prepareQuery
+from rdflib.query import Result
+
+from conftest import Oxigraph, start_oxigraph
+from govkg import federate, query, remote
+from govkg.deadline import Deadline, DeadlineExceeded
+from govkg.engine import Selection, rdflib_engine
+from govkg.engine.model import Source
+from govkg.engine.oxigraph_engine import term
+from govkg.namespaces import PREFIXES
+from govkg.service_query import TEXT, remote_query, sparql
+
+ALLOWED = frozenset({"https://query.wikidata.org/sparql"})
+LOCAL = r"""@prefix ex: <http://example.org/> .
+ex:a a ex:E ; ex:same <http://remote.example/i1> ; ex:name "Alpha" .
+ex:b a ex:E ; ex:same <http://remote.example/i2> , <http://remote.example/i3> ; ex:name "Beta \"q\"\nline\\"@en .
+ex:c a ex:E ; ex:name "Gamma"@en .
+ex:d a ex:E ; ex:same _:local .
+ex:e a ex:E ; ex:same <http://remote.example/i1> .
+"""
+REMOTE = r"""@prefix ex: <http://example.org/> .
+<http://remote.example/i1> ex:label "One"@en , "Un"@fr ; ex:alias "Alpha" , "Alpha"@en .
+<http://remote.example/i2> ex:label "Two"@en ; ex:pop 2 .
+<http://remote.example/i3> ex:alias "Beta \"q\"\nline\\"@en .
+<http://remote.example/i4> ex:label "Four"@en .
+_:x ex:label "Blank"@en .
+"""
+# Each query with {S} for the remote pattern: SERVICE <endpoint> here, GRAPH <urn:remote> in the oracle.
+SHAPES = {
+    "join": "SELECT * WHERE { ?e ex:same ?i . {S} { ?i ex:label ?l } }",
+    "optional around": "SELECT * WHERE { ?e a ex:E OPTIONAL { ?e ex:same ?i {S} { ?i ex:label ?l } } }",
+    "optional inside": "SELECT * WHERE { ?e ex:same ?i {S} { ?i ex:label ?l OPTIONAL { ?i ex:pop ?p } } }",
+    "optional service": "SELECT * WHERE { ?e ex:same ?i OPTIONAL { {S} { ?i ex:pop ?p } } }",
+    "some unbound": "SELECT * WHERE { ?e a ex:E OPTIONAL { ?e ex:same ?i } {S} { ?i ex:label ?l } }",
+    "minus": "SELECT ?e ?i WHERE { ?e ex:same ?i MINUS { {S} { ?i ex:label \"Two\"@en } } }",
+    "not exists": "SELECT ?e WHERE { ?e a ex:E FILTER NOT EXISTS { ?e ex:same ?i {S} { ?i ex:label ?l } } }",
+    "union": "SELECT * WHERE { { ?e ex:same ?i } UNION { {S} { ?i ex:label ?l } } }",
+    "service first": "SELECT * WHERE { {S} { ?i ex:alias ?n } ?e ex:same ?i }",
+    "aggregate": "SELECT ?i (COUNT(*) AS ?n) WHERE { ?e ex:same ?i {S} { ?i ex:label ?l } } GROUP BY ?i",
+    "literal values": "SELECT * WHERE { ?e ex:name ?n {S} { ?i ex:alias ?n } }",
+    "two services": "SELECT * WHERE { ?e ex:same ?i {S} { ?i ex:label ?l } {S} { ?i ex:alias ?a } }",
+    "filter inside": "SELECT * WHERE { ?e ex:same ?i {S} { ?i ex:label ?l FILTER(lang(?l) = \"fr\") } }",
+    "subquery": "SELECT * WHERE { ?e a ex:E { SELECT ?e ?l WHERE { ?e ex:same ?i {S} { ?i ex:label ?l } } } }",
+    "ask": "ASK { ?e ex:same ?i {S} { ?i ex:pop 2 } }",
+}
+PREFIX = "PREFIX ex: <http://example.org/> "
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Oxigraph]:
+    """A real Oxigraph endpoint holding REMOTE."""
+    started = start_oxigraph(REMOTE)
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="module")
+def local() -> Dataset:
+    ds = Dataset(default_union=True)
+    ds.parse(data=LOCAL, format="turtle")
+    return ds
+
+
+@pytest.fixture(scope="module")
+def oracle() -> Dataset:
+    """The local data in the default graph and the remote data in <urn:remote>."""
+    ds = Dataset()
+    ds.default_graph.parse(data=LOCAL, format="turtle")
+    ds.graph(URIRef("urn:remote")).parse(data=REMOTE, format="turtle")
+    return ds
+
+
+@pytest.fixture
+def requests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The queries sent to remote endpoints during the test (remote.select still does the work)."""
+    sent: list[str] = []
+    real = remote.select
+
+    def spy(endpoint: str, text: str, limits: remote.Limits, **options: object):
+        sent.append(text)
+        return real(endpoint, text, limits, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(remote, "select", spy)
+    return sent
+
+
+def solutions(result: Result) -> Counter | bool:
+    """A result as a multiset of rows (blank nodes made anonymous), or the boolean of an ASK."""
+    if result.type == "ASK":
+        return bool(result.askAnswer)
+    return Counter(tuple(sorted((str(k), "_:" if isinstance(v, BNode) else v) for k, v in row.asdict().items()))
+                   for row in result)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("batch", [2, 100])
+@pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
+def test_a_service_gives_what_the_same_pattern_gives_over_the_remote_data(
+        server: Oxigraph, local: Dataset, oracle: Dataset, requests: list[str], shape: str, batch: int) -> None:
+    policy = federate.Policy(frozenset({server.url}), batch=batch)
+    got = query.run(local, PREFIX + shape.replace("{S}", f"SERVICE <{server.url}>"), policy)
+    expected = oracle.query(PREFIX + shape.replace("{S}", "GRAPH <urn:remote>"))
+    assert solutions(got) == solutions(expected)
+    assert expected.type == "ASK" or len(expected) > 0
+    assert requests and all(text.count("SERVICE") == 0 for text in requests)
+
+
+# A blank node for ?i (ex:d) costs a request only when the group might leave ?i unbound ("optional inside").
+@pytest.mark.parametrize(("shape", "sent"), [("join", 1), ("optional around", 1), ("optional service", 1),
+                                             ("optional inside", 1), ("some unbound", 2), ("literal values", 1),
+                                             ("service first", 1), ("two services", 2)])
+def test_joins_send_their_solutions_in_one_values_block(
+        server: Oxigraph, local: Dataset, requests: list[str], shape: str, sent: int) -> None:
+    query.run(local, PREFIX + SHAPES[shape].replace("{S}", f"SERVICE <{server.url}>"), federate.policy([server.url]))
+    assert len(requests) == sent
+
+
+def test_a_bound_join_sends_complete_distinct_values_rows(server: Oxigraph, local: Dataset,
+                                                          requests: list[str]) -> None:
+    query.run(local, PREFIX + SHAPES["join"].replace("{S}", f"SERVICE <{server.url}>"), federate.policy([server.url]))
+    (text,) = requests
+    assert text.endswith("VALUES (?i) {\n(<http://remote.example/i1>)\n(<http://remote.example/i2>)\n"
+                         "(<http://remote.example/i3>)\n}")  # i1 twice in the data, once here; the blank node left out
+    assert "PREFIX ex: <http://example.org/>" in text and "UNDEF" not in text
+
+
+def test_silent_gives_one_empty_solution_when_the_endpoint_fails(local: Dataset, closed: str) -> None:
+    text = PREFIX + f"SELECT ?e ?l WHERE {{ ?e ex:same ?i SERVICE SILENT <{closed}> {{ ?i ex:label ?l }} }}"
+    rows = solutions(query.run(local, text, federate.policy([closed])))
+    assert rows == Counter(solutions(local.query(PREFIX + "SELECT ?e WHERE { ?e ex:same ?i }")))
+    with pytest.raises(query.QueryError, match="cannot connect: connection refused"):
+        query.run(local, text.replace("SILENT", ""), federate.policy([closed]))
+
+
+@pytest.fixture
+def closed() -> str:
+    """An endpoint on a loopback port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}/query"
+
+
+def test_a_deadline_is_never_silenced(tmp_path: Path, listener: socket.socket) -> None:
+    data = tmp_path / "local.ttl"
+    data.write_text(LOCAL, encoding="utf-8")
+    handle = rdflib_engine.open([Source(data, "urn:local")], "https://w3id.org/govkg/")
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/query"  # accepts, never answers
+    handle.federation = federate.policy([url])
+    text = PREFIX + f"SELECT * WHERE {{ ?e ex:same ?i SERVICE SILENT <{url}> {{ ?i ex:label ?l }} }}"
+    with pytest.raises(DeadlineExceeded):
+        rdflib_engine.evaluate(handle, text, Selection(), Deadline(0.5))
+
+
+def test_requests_per_query_are_bounded(server: Oxigraph, local: Dataset) -> None:
+    text = PREFIX + SHAPES["not exists"].replace("{S}", f"SERVICE <{server.url}>")  # one request per solution
+    assert query.run(local, text, federate.Policy(frozenset({server.url}), max_requests=2))
+    with pytest.raises(query.QueryError, match="more than 1 SERVICE requests"):
+        query.run(local, text, federate.Policy(frozenset({server.url}), max_requests=1))
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A loopback socket that accepts connections (the kernel does) and never answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    yield sock
+    sock.close()
+
+
+def connected(listener: socket.socket) -> bool:
+    """True if anyone has connected to the listener (a connection waits in its queue)."""
+    listener.setblocking(False)
+    try:
+        listener.accept()[0].close()
+    except BlockingIOError:
+        return False
+    return True
+
+
+REFUSED = {
+    "not allowlisted": ("SELECT * WHERE { SERVICE <http://127.0.0.1/> { ?s ?p ?o } }", "to <http://127.0.0.1/>"),
+    "variable": ("SELECT * WHERE { SERVICE ?e { ?s ?p ?o } VALUES ?e { <https://query.wikidata.org/sparql> } }",
+                 "variable endpoint (?e)"),
+    "bound variable": ("SELECT * WHERE { BIND(<https://query.wikidata.org/sparql> AS ?e) SERVICE ?e { ?s ?p ?o } }",
+                       "variable endpoint"),
+    "relative": ("SELECT * WHERE { SERVICE <sparql> { ?s ?p ?o } }", "to <sparql>"),
+    "prefixed": ("PREFIX x: <http://10.0.0.1/> SELECT * WHERE { SERVICE x:sparql { ?s ?p ?o } }",
+                 "to <http://10.0.0.1/sparql>"),
+    "deep in a filter": ("SELECT * WHERE { ?s ?p ?o FILTER(?o = 1 || EXISTS { { SELECT * WHERE { OPTIONAL { "
+                         "SERVICE <file:///etc/passwd> { ?s ?p ?o } } } } }) }", "to <file:///etc/passwd>"),
+    "in a projection": ("SELECT (EXISTS { SERVICE <http://169.254.169.254/> { } } AS ?x) WHERE { }",
+                        "to <http://169.254.169.254/>"),
+    "in order by": ("SELECT * WHERE { ?s ?p ?o } ORDER BY (EXISTS { SERVICE <http://[::1]/> { } })", "<http://[::1]/>"),
+    "second of two": ("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } "
+                      "SERVICE <http://192.168.0.1/> { ?s ?p ?o } }", "to <http://192.168.0.1/>"),
+}
+
+
+@pytest.mark.parametrize(("text", "reason"), REFUSED.values(), ids=REFUSED.keys())
+def test_check_refuses_before_evaluation(text: str, reason: str) -> None:
+    algebra = prepareQuery(text, initNs=PREFIXES).algebra
+    with pytest.raises(federate.ServiceRefused, match=r"^SERVICE is not allowed") as caught:
+        federate.check(algebra, ALLOWED)
+    assert reason in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_an_empty_allowlist_refuses_every_service() -> None:
+    algebra = prepareQuery("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { } }").algebra
+    federate.check(algebra, ALLOWED)
+    with pytest.raises(federate.ServiceRefused, match="calls no remote endpoint"):
+        federate.check(algebra, frozenset())
+
+
+def test_a_service_inside_a_service_is_refused() -> None:
+    text = "SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { SERVICE <http://127.0.0.1/> { } } }"
+    with pytest.raises(query.QueryError, match="SERVICE inside a SERVICE"):  # rdflib's parser cannot read it
+        query.prepare(text, services=ALLOWED)
+
+
+@pytest.mark.parametrize(("given", "normal"), [
+    ("https://query.wikidata.org/sparql", "https://query.wikidata.org/sparql"),
+    ("HTTPS://Query.Wikidata.ORG:443/sparql#x", "https://query.wikidata.org/sparql"),
+    ("http://127.0.0.1:80", "http://127.0.0.1/"),
+    ("http://[::1]:8080/q?a=b", "http://[::1]:8080/q?a=b"),
+    ("https://dbpedia.org:8443/sparql", "https://dbpedia.org:8443/sparql"),
+])
+def test_normalise(given: str, normal: str) -> None:
+    assert federate.normalise(given) == normal
+
+
+@pytest.mark.parametrize("given", ["file:///etc/passwd", "ftp://x/", "sparql", "http://user@x/", "http:///x",
+                                   "http://x:99999/", "https://x/a b"])
+def test_normalise_refuses_what_is_not_an_endpoint(given: str) -> None:
+    with pytest.raises(ValueError, match=r"not an http or https endpoint IRI|Port"):
+        federate.normalise(given)
+
+
+def test_each_service_keeps_its_own_text() -> None:
+    """rdflib's own service_string is the first SERVICE clause's text for every clause."""
+    text = ("PREFIX ex: <http://example.org/> SELECT * WHERE { # SERVICE <http://comment/> { ?z ?z ?z }\n"
+            "?s ?p 'SERVICE <http://string/> { }' . SERVICE SILENT ex:one # { a comment\n { ?s ex:p ?o } "
+            "FILTER(?o < 3 && ?s != '}') SERVICE <http://two/> { ?a ?b '{' } }")
+    found = [(str(s.term), s[TEXT]) for s in federate.services(prepareQuery(text).algebra)]
+    assert sorted(found) == [("http://example.org/one", "SERVICE SILENT ex:one # { a comment\n { ?s ex:p ?o }"),
+                             ("http://two/", "SERVICE <http://two/> { ?a ?b '{' }")]
+
+
+def test_values_blocks_parse_back_to_the_same_terms() -> None:
+    terms = [URIRef("http://example.org/a?b=c&d"), Literal('say "hi"\n\\ ok\r'), Literal("fr", lang="fr-CA"),
+             Literal("2", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")), Literal("é\t☃")]
+    rows = [[sparql(t) or "" for t in terms]]
+    text = remote_query("SERVICE <http://x/> { }", None, [Variable(n) for n in "abcde"], rows)
+    parsed = pyoxigraph.Store().query(text)  # as a remote reads it (rdflib ignores a trailing VALUES)
+    assert [tuple(term(s[v]) for v in "abcde") for s in parsed] == [tuple(terms)]
+
+
+def test_values_leave_out_what_cannot_be_written() -> None:
+    assert sparql(BNode()) is None
+    assert sparql(URIRef("http://x/ >")) is None
+    assert sparql(None) is None
+
+
+def test_service_outside_an_active_policy_is_refused_without_connecting(listener: socket.socket) -> None:
+    """rdflib's own SERVICE (urlopen, no timeout, redirects) never runs: govkg's hook refuses first."""
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    text = f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"
+    with pytest.raises(federate.ServiceRefused, match="no federation policy is active"):
+        list(Graph().query(text))
+    with federate.active(federate.policy(["https://query.wikidata.org/sparql"])), \
+            pytest.raises(federate.ServiceRefused, match="not allowed to"):
+        list(Graph().query(text))  # checked again at evaluation
+    assert not connected(listener)
+
+
+def test_foreign_evaluation_hooks_are_refused(monkeypatch: pytest.MonkeyPatch, local: Dataset) -> None:
+    federate.check_hooks()
+
+    def intruder(ctx: object, part: object) -> None:
+        raise NotImplementedError
+
+    monkeypatch.setitem(CUSTOM_EVALS, "intruder", intruder)
+    with pytest.raises(federate.HookError, match=r"intruder \(test_federate\..*intruder\)"):
+        federate.check_hooks()
+    with pytest.raises(query.QueryError, match="CUSTOM_EVALS holds intruder"):
+        query.run(local, "ASK {}")
