@@ -209,3 +209,26 @@ def oxigraph() -> Iterator[Callable[[str], Oxigraph]]:
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A TCP socket listening on 127.0.0.1 that never answers: the kernel queues any connection made to it, so
+    `connections(listener)` after a request tells whether anything tried to connect, without waiting."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.setblocking(False)
+    yield sock
+    sock.close()
+
+
+def connections(listener: socket.socket) -> int:
+    """How many connections wait in the listener's queue (taking them out)."""
+    count = 0
+    while True:
+        try:
+            listener.accept()[0].close()
+        except BlockingIOError:
+            return count
+        count += 1

@@ -128,3 +128,21 @@ def test_nesting_is_counted_on_every_bracket_and_long_queries_are_refused() -> N
             guard.check(query)
     with pytest.raises(guard.GuardError, match="longer than 10 characters"):
         guard.check("SELECT * WHERE { ?s ?p ?o }", max_length=10)
+
+
+@pytest.mark.parametrize("query", MENTIONS.values(), ids=MENTIONS.keys())
+def test_service_is_counted_wherever_it_is_noticed(query: str) -> None:
+    with pytest.raises(guard.GuardError, match=r"^SERVICE may occur at most 0 times in a query"):
+        guard.check_services(query, max_services=0)
+
+
+@pytest.mark.parametrize("query", NOT_MENTIONS.values(), ids=NOT_MENTIONS.keys())
+def test_names_that_contain_service_are_not_counted(query: str) -> None:
+    guard.check_services(query, max_services=0)
+
+
+def test_service_clauses_past_the_limit_are_refused() -> None:
+    clause = "SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } "
+    guard.check_services("SELECT * WHERE { " + clause * guard.MAX_SERVICES + "}")
+    with pytest.raises(guard.GuardError, match=f"at most {guard.MAX_SERVICES} times"):
+        guard.check_services("SELECT * WHERE { " + clause * guard.MAX_SERVICES + "\\u0053ERVICE <x> { } }")

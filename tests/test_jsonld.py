@@ -78,6 +78,17 @@ def test_any_other_context_is_refused_before_any_request(tmp_path: Path, remote:
     assert Recorder.hits == []
 
 
+@pytest.mark.parametrize("where", ["top", "graph"])
+def test_a_node_typed_as_json_cannot_smuggle_a_context(tmp_path: Path, remote: str, where: str) -> None:
+    node = {"@context": remote, "@type": "@json", **DOC}
+    document = node if where == "top" else {"@graph": [node]}
+    path = tmp_path / "smuggle.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(LoadError, match="refused"):
+        parse_file(path)
+    assert Recorder.hits == []
+
+
 def test_rdflib_alone_would_have_fetched_it(remote: str) -> None:
     """The hazard the guard exists for: rdflib's own parser dereferences the context."""
     Graph().parse(data=json.dumps({"@context": remote, **DOC}), format="json-ld")

@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 WD = "http://www.wikidata.org/entity/"
 # A small Wikidata-shaped graph: Naver the company (its class a subclass of business, Q4830453) and a person
 # named Naver; Zhipu AI under an alias with China (Q148, govkg's link for gkd:china) as country, and a
-# same-named company in another country; an item whose label is not one of govkg's.
+# same-named company in another country; an item whose label is not one of govkg's; a state whose French label
+# has lost its accents (external labels are matched exactly, so the query must ask for that form too).
 SAMPLE = """
 @prefix wd: <http://www.wikidata.org/entity/> . @prefix wdt: <http://www.wikidata.org/prop/direct/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
@@ -33,6 +34,7 @@ wd:Q90002 rdfs:label "Naver"@en ; wdt:P31 wd:Q5 .
 wd:Q90003 rdfs:label "Z.ai"@en ; skos:altLabel "Zhipu AI"@en ; wdt:P31 wd:Q4830453 ; wdt:P17 wd:Q148 .
 wd:Q90004 rdfs:label "Zhipu AI"@en ; wdt:P31 wd:Q4830453 ; wdt:P17 wd:Q30 .
 wd:Q90005 rdfs:label "Inflection"@en ; wdt:P31 wd:Q4830453 .
+wd:Q90006 rdfs:label "Emirats arabes unis"@fr ; wdt:P31 wd:Q3624078 .
 """
 
 
@@ -53,7 +55,7 @@ def test_candidates_are_scored_by_label_type_and_country(oxigraph: Callable, run
                                                          tmp_path: Path) -> None:
     server = oxigraph(SAMPLE)
     code, summary, found = link(runner, server.url, tmp_path, "--entity", "naver", "--entity", "zhipu-ai",
-                                "--entity", "inflection-ai")
+                                "--entity", "inflection-ai", "--entity", "united-arab-emirates")
     assert code == 0, summary
     by_entity: dict[str, list[dict[str, str]]] = {}
     for row in found:
@@ -65,8 +67,10 @@ def test_candidates_are_scored_by_label_type_and_country(oxigraph: Callable, run
     assert zhipu == [(WD + "Q90003", "yes", 100), (WD + "Q90004", "no", 80)]  # gk:country china, linked to Q148
     inflection = by_entity.get("inflection-ai", [])
     assert all(int(r["score"]) < 90 for r in inflection)
+    emirates = [(r["candidate"], r["label"], int(r["score"])) for r in by_entity["united-arab-emirates"]]
+    assert emirates == [(WD + "Q90006", "1.00", 90)]
     assert {r["decision"] for r in found} == {""} and {r["endpoint"] for r in found} == {server.url}
-    assert summary.endswith("3 queries sent, 0 answered from the cache")
+    assert summary.endswith("4 queries sent, 0 answered from the cache")
 
 
 def test_a_rerun_is_answered_from_the_cache(oxigraph: Callable, runner: Callable, tmp_path: Path) -> None:
@@ -76,6 +80,10 @@ def test_a_rerun_is_answered_from_the_cache(oxigraph: Callable, runner: Callable
     second = link(runner, server.url, tmp_path, "--entity", "naver")
     assert first[0] == second[0] == 0 and first[2] == second[2] and first[2]
     assert second[1].endswith("0 queries sent, 1 answered from the cache")
+    for cached in (tmp_path / "cache").rglob("*.json"):
+        cached.write_text("{not json")  # a damaged cache is a miss, not a crash: the (stopped) endpoint is asked
+    damaged = link(runner, server.url, tmp_path, "--entity", "naver")
+    assert damaged[0] == 2 and "connection refused" in damaged[1]
     refreshed = link(runner, server.url, tmp_path, "--entity", "naver", "--refresh")
     assert refreshed[0] == 2 and "connection refused" in refreshed[1] and refreshed[1].count("\n") == 1
 
@@ -124,9 +132,11 @@ def test_unknown_entities_and_unreachable_endpoints_are_one_line_errors(runner: 
 
 
 def test_queries_are_valid_sparql_with_article_free_variants() -> None:
-    entity = Entity(GKD.france, ("la France", "l'OCDE", "Les Émirats"), GK.State, WIKIDATA.classes[GK.State],
-                    frozenset())
-    assert _variants(entity.labels) == ["la France", "France", "l'OCDE", "OCDE", "Les Émirats", "Émirats"]
+    entity = Entity(GKD.france, ("la France", "l'OCDE", "Les Émirats", "ministère"), GK.State,
+                    WIKIDATA.classes[GK.State], frozenset())
+    assert _variants(entity.labels) == ["la France", "France", "l'OCDE", "OCDE", "Les Émirats", "Émirats",
+                                        "ministère", "La France", "L'OCDE", "Les Emirats", "Emirats", "Ministère",
+                                        "ministere"]
     text = query(entity, WIKIDATA)
     prepareQuery(text)
     assert '"France"@fr' in text and '"France"@en' in text and "Q3624078" in text

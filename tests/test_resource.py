@@ -16,6 +16,7 @@ from govkg.engine import ENGINES, Selection, Source
 from govkg.namespaces import DEFAULT_BASE, GK, GKD, OA
 
 SAMPLE = Path(__file__).parent / "resources" / "sample.trig"
+HOSTILE = Path(__file__).parent / "resources" / "hostile.ttl"
 BASE = DEFAULT_BASE
 CLAIM = BASE + "claim/doc-summit-location-atlantis"
 Select = Callable[[str], list[list[Node | None]]]
@@ -102,6 +103,33 @@ def test_blank_nodes_are_followed(select: Select, data: Dataset) -> None:
     assert list(Collection(twin, chain)) == list(Collection(union(data), expected))
     model = page.page(describe(select, BASE + "ontology"), BASE)
     assert model.items(chain) == list(Collection(union(data), expected))
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_blank_nodes_are_read_once_a_graph_and_followed_to_a_depth(engine: str) -> None:
+    handle = ENGINES[engine].open([Source(HOSTILE, BASE + "graph/hostile")], BASE)
+    queries: list[str] = []
+
+    def select(query: str) -> list[list[Node | None]]:
+        queries.append(query)
+        return ENGINES[engine].rows(ENGINES[engine].evaluate(handle, query, Selection()), 1_000_000)[1]
+
+    idx, cache = resource.index(select, BASE), {}
+    tangle = resource.gather(select, BASE + "id/tangle", idx, blanks=cache)
+    read = len(queries)
+    deep = resource.gather(select, BASE + "id/deep", idx, blanks=cache)
+    assert not [q for q in queries[read:] if "isBlank" in q]  # the graph's blank nodes were read for the tangle
+    data = Graph().parse(HOSTILE)
+    chain = [data.value(GKD.deep, RDFS.seeAlso)]
+    while isinstance(data.value(chain[-1], RDFS.seeAlso), BNode):
+        chain.append(data.value(chain[-1], RDFS.seeAlso))
+    described = {s for s, _, _, _ in deep.facts if isinstance(s, BNode)}
+    assert len(chain) > len(described) == resource.MAX_BLANK_DEPTH
+    items = list(Collection(data, data.value(GKD.tangle, RDF.value)))
+    [head] = [o for s, p, o, _ in tangle.facts if s == GKD.tangle and p == RDF.value]
+    members = list(Collection(resource.twin(tangle), head))  # a list counts as one level, however long
+    assert len(members) == len(items) > resource.MAX_BLANK_DEPTH
+    assert [str(m) for m in members if isinstance(m, Literal)] == [str(i) for i in items if isinstance(i, Literal)]
 
 
 def test_page_of_an_entity(select: Select, data: Dataset) -> None:

@@ -11,8 +11,8 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from govkg import load, reason, serialize
-from govkg.link.coverage import TARGET_SPACES
 from govkg.namespaces import DEFAULT_BASE, graph_iri
+from govkg.targets import TARGETS
 from govkg.validate import Report, validate
 
 REASONING_INPUTS = ("ontology", "entities", "asserted")
@@ -121,7 +121,7 @@ def _claimed_triples(graphs: dict[str, Graph]) -> set[tuple]:
 def _external_links(links: Graph, base: str) -> dict[str, int]:
     """Link triples from entities into each external graph (Wikidata, DBpedia, ISO 3166-1 pages)."""
     stated = [str(o) for s, _, o in links if str(s).startswith(base + "id/")]  # not the records' rdf:object
-    return {name: sum(1 for o in stated if o.startswith(space)) for name, space in TARGET_SPACES.items()}
+    return {t.name: sum(1 for o in stated if o.startswith(t.space)) for t in TARGETS}
 
 
 def _entities_by_class(entities: Graph) -> dict[str, int]:

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, VOID, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 from rdflib.term import Node
 
-from govkg.namespaces import SCHEMA, bind_prefixes
+from govkg.namespaces import bind_prefixes
+from govkg.targets import LINK_PREDICATES, site_of
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 ENT = Namespace("http://www.w3.org/ns/entailment/")
@@ -21,14 +22,6 @@ LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
                "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples",
                "rdfxml": "RDF_XML", "trig": "TriG", "nquads": "N-Quads"}
-LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch, SCHEMA.sameAs, RDFS.seeAlso)
-# The graphs govkg links into, by site: title, URI space of its resources, SPARQL endpoint (VoID §5.2).
-LINK_TARGETS: dict[str, tuple[str, str, str | None]] = {
-    "http://www.wikidata.org/": ("Wikidata", "http://www.wikidata.org/entity/", "https://query.wikidata.org/sparql"),
-    "http://dbpedia.org/": ("DBpedia", "http://dbpedia.org/resource/", "https://dbpedia.org/sparql"),
-    "https://www.iso.org/": ("ISO Online Browsing Platform: ISO 3166-1 codes", "https://www.iso.org/obp/ui/#iso:code:3166:",
-                             None),
-}
 
 Select = Callable[[str], list[list[Node | None]]]
 
@@ -72,10 +65,10 @@ def _int(term: Node | None) -> int:
 def _linksets(select: Select, base: str) -> list[tuple[str, str, int]]:
     """Links from the dataset's own resources to another site, grouped by predicate and target site."""
     values = " ".join(f"<{p}>" for p in LINK_PREDICATES)
-    rows = select(f"SELECT DISTINCT ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+    rows = select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
                   f"FILTER(isIRI(?o) && STRSTARTS(STR(?s), \"{base}id/\") && !STRSTARTS(STR(?o), \"{base}\")) }}")
     groups: dict[tuple[str, str], int] = {}
-    for predicate, target in rows:
+    for _, predicate, target in rows:  # each link triple once, however many graphs state it
         site = "{0.scheme}://{0.netloc}/".format(urlsplit(str(target)))
         groups[(str(predicate), site)] = groups.get((str(predicate), site), 0) + 1
     return [(p, site, n) for (p, site), n in sorted(groups.items())]
@@ -211,7 +204,8 @@ def _linkset_nodes(g: Graph, node: URIRef, counts: Counts) -> None:
         g.add((linkset, VOID.subjectsTarget, node))
         g.add((linkset, VOID.objectsTarget, URIRef(site)))
         g.add((linkset, VOID.triples, Literal(triples, datatype=XSD.integer)))
-        title = LINK_TARGETS.get(site, (site, None, None))[0]
+        known = site_of(site)
+        title = known.title if known else site
         g.add((linkset, DCTERMS.title, Literal(f"{g.namespace_manager.normalizeUri(predicate)} links to {title}",
                                                lang="en")))
         _target(g, site)
@@ -221,13 +215,13 @@ def _target(g: Graph, site: str) -> None:
     """A target dataset of the linksets: a void:Dataset with its title, URI space and endpoint when known."""
     target = URIRef(site)
     g.add((target, RDF.type, VOID.Dataset))
-    if site not in LINK_TARGETS:
+    known = site_of(site)
+    if known is None:
         return
-    title, space, endpoint = LINK_TARGETS[site]
-    g.add((target, DCTERMS.title, Literal(title)))
-    g.add((target, VOID.uriSpace, Literal(space)))
-    if endpoint:
-        g.add((target, VOID.sparqlEndpoint, URIRef(endpoint)))
+    g.add((target, DCTERMS.title, Literal(known.title)))
+    g.add((target, VOID.uriSpace, Literal(known.space)))
+    if known.endpoint:
+        g.add((target, VOID.sparqlEndpoint, URIRef(known.endpoint)))
 
 
 def dump_names(graphs: Sequence[str], base: str) -> dict[str, str]:

@@ -14,17 +14,14 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from govkg.namespaces import DBR, PREFIXES, WD, rebase_iri
+from govkg.namespaces import PREFIXES, rebase_iri
+from govkg.targets import BY_NAME, IDENTITY_PREDICATES
 
 Select = Callable[[str], list[list[Node | None]]]
 LANGS = ("en", "fr")  # the languages of the data's labels, the first is the default
 NAME_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
-LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)
-# Derived properties: an entity's links into one external graph, told apart by namespace.
-EXTERNAL = {
-    "wikidata": (str(WD), {"en": "Wikidata item", "fr": "élément Wikidata"}),
-    "dbpedia": (str(DBR), {"en": "DBpedia resource", "fr": "ressource DBpedia"}),
-}
+# Derived properties: an entity's identity links into one external graph (Wikidata, DBpedia), by namespace.
+EXTERNAL = {name: (BY_NAME[name].space, BY_NAME[name].resource) for name in ("wikidata", "dbpedia")}
 # Classes of the RDF, RDFS and OWL vocabularies say nothing a reconciliation user can filter on.
 GENERIC = (str(RDF), str(RDFS), str(OWL))
 
@@ -202,7 +199,7 @@ def _entity(iri: str, facts: list[tuple[str, Node]], supers: dict[str, frozenset
             names.append((str(value), value.language or ""))
             if predicate != str(SKOS.altLabel):
                 labels.setdefault(value.language or "", str(value))
-        if URIRef(predicate) in LINK_PREDICATES:
+        if URIRef(predicate) in IDENTITY_PREDICATES:
             for pid, (namespace, _) in EXTERNAL.items():
                 if str(value).startswith(namespace):
                     values[pid].add(value)

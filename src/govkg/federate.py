@@ -6,9 +6,10 @@ query that may use SERVICE is evaluated by rdflib, whose global evaluation hook 
 `evaluate` here: `check` first refuses every SERVICE whose endpoint is a variable, is not exactly
 allowlisted or holds another SERVICE, wherever it is in the query; then each SERVICE's group goes to its
 endpoint through govkg.remote, with the bindings of a join batched into VALUES blocks (a bound join)
-rather than one request per solution (the text sent is built by govkg.service_query). SERVICE runs only
-while `active` holds a policy: at any other time, and for anything rdflib evaluates outside govkg, every
-SERVICE is refused.
+rather than one request per solution (the text sent is built by govkg.service_query). Joins stream, a
+batch of solutions at a time, checking the deadline as they go; one query's requests, bytes read and
+joined solutions are capped by its policy. SERVICE runs only while `active` holds a policy: at any other
+time, and for anything rdflib evaluates outside govkg, every SERVICE is refused.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from typing import cast
+from dataclasses import dataclass, field, replace
+from itertools import islice
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from pyparsing import ParseResults
@@ -32,14 +34,19 @@ from govkg import remote
 from govkg.deadline import Deadline
 from govkg.remote import Limits, RemoteError
 from govkg.service_query import TEXT, certainly_bound, group, remote_query, sparql, variables
+from govkg.targets import ENDPOINTS
 
-DEFAULT_ALLOWLIST = ("https://query.wikidata.org/sparql", "https://dbpedia.org/sparql")
+DEFAULT_ALLOWLIST = ENDPOINTS  # the public endpoints of the graphs govkg links into (Wikidata, DBpedia)
 HOOK = "govkg.federate"
-PORTS = {"http": 80, "https": 443}
+
+CHECK_EVERY = 256  # rows a join compares between deadline checks
 
 Row = dict[Identifier, Identifier]  # one remote solution: variable → term
 # Which of a SERVICE group's variables a solution binds: to terms sent in VALUES, and to other terms.
 Signature = tuple[tuple[Variable, ...], tuple[Variable, ...]]
+Index = dict[tuple[Identifier | None, ...], list[Row]]  # remote rows by their values of the variables sent
+Tagged = tuple[Any, FrozenBindings]  # a solution, and what it came from (passed through joins unchanged)
+_T = TypeVar("_T")
 
 
 class ServiceRefused(ValueError):
@@ -57,6 +64,8 @@ class Policy:
     allowlist: frozenset[str] = frozenset()
     limits: Limits = field(default_factory=Limits)
     max_requests: int = 100  # a SERVICE inside FILTER EXISTS is asked once per solution: keep that bounded
+    max_total_bytes: int = 32_000_000  # read from all remotes by one query (each answer: limits.max_bytes)
+    max_rows: int = 100_000  # solutions SERVICE joins may give in one query (a cross join grows fast)
     batch: int = 100  # solutions per VALUES block of a bound join
 
 
@@ -65,10 +74,10 @@ def normalise(iri: str) -> str:
     fragment (RFC 3986 §6.2.2-6.2.3); ValueError if it is not an http(s) IRI with a host."""
     parts = urlsplit(iri)
     scheme, host = parts.scheme.lower(), parts.hostname
-    if scheme not in PORTS or not host or "@" in parts.netloc or not remote.IRI.fullmatch(iri):
+    if scheme not in remote.PORTS or not host or "@" in parts.netloc or not remote.IRI.fullmatch(iri):
         raise ValueError(f"not an http or https endpoint IRI: {iri[:200]!r}")
     port = parts.port  # ValueError when out of range
-    netloc = (f"[{host}]" if ":" in host else host) + (f":{port}" if port and port != PORTS[scheme] else "")
+    netloc = (f"[{host}]" if ":" in host else host) + (f":{port}" if port and port != remote.PORTS[scheme] else "")
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
@@ -126,24 +135,63 @@ def endpoint(service: CompValue, allowlist: Collection[str]) -> str:
 
 @dataclass
 class _Session:
-    """One query's federation: its policy and deadline, the answers already fetched, the requests made."""
+    """One query's federation: its policy and deadline, the answers already fetched, what it has cost."""
 
     policy: Policy
     deadline: Deadline | None
     answers: dict[tuple[str, str], list[Row]] = field(default_factory=dict)
     requests: int = 0
+    read: int = 0  # bytes read from remotes
+    steps: int = 0  # rows compared by joins
+    produced: int = 0  # solutions produced by joins
 
-    def fetch(self, endpoint: str, query: str) -> list[Row]:
-        """The rows of `query` at `endpoint`, asked at most once per query."""
+    def fetch(self, endpoint: str, query: str, kept: Collection[Variable]) -> list[Row]:
+        """The rows of `query` at `endpoint`, asked at most once per query, binding only the `kept`
+        variables (those of the SERVICE group: a remote must not bind the query's other variables)."""
         if (endpoint, query) not in self.answers:
-            if self.requests >= self.policy.max_requests:
-                raise ServiceRefused(f"the query needs more than {self.policy.max_requests} SERVICE requests")
-            self.requests += 1
-            at = self.deadline.at if self.deadline else None
-            _, rows = remote.select(endpoint, query, self.policy.limits, deadline=at)
-            self.answers[(endpoint, query)] = [{Variable(k): cast(Identifier, v) for k, v in row.items()}
-                                               for row in rows]
+            _, rows = remote.results(endpoint, self._post(endpoint, query))
+            self.answers[(endpoint, query)] = [{Variable(k): cast(Identifier, v) for k, v in row.items()
+                                                if Variable(k) in kept} for row in rows]
         return self.answers[(endpoint, query)]
+
+    def _post(self, endpoint: str, query: str) -> bytes:
+        """One request's answer, within the query's budgets of requests and of bytes read."""
+        policy, left = self.policy, self.policy.max_total_bytes - self.read
+        if self.requests >= policy.max_requests:
+            raise ServiceRefused(f"the query needs more than {policy.max_requests} SERVICE requests")
+        if left <= 0:
+            raise _over_budget(policy)
+        self.requests += 1
+        try:
+            body = remote.post(endpoint, query, replace(policy.limits, max_bytes=min(policy.limits.max_bytes, left)),
+                               deadline=self.deadline.at if self.deadline else None)
+        except remote.TooLarge:
+            if left < policy.limits.max_bytes:
+                raise _over_budget(policy) from None  # cut short by what the query had left to read
+            raise
+        self.read += len(body)
+        return body
+
+    def check(self) -> None:
+        """DeadlineExceeded once the query's deadline has passed."""
+        if self.deadline is not None:
+            self.deadline.check()
+
+    def step(self) -> None:
+        """Count a row a join compares, checking the deadline every CHECK_EVERY rows."""
+        self.steps += 1
+        if self.steps % CHECK_EVERY == 0:
+            self.check()
+
+    def count(self) -> None:
+        """Count a solution a join produces; ServiceRefused past the policy's cap."""
+        self.produced += 1
+        if self.produced > self.policy.max_rows:
+            raise ServiceRefused(f"the query's SERVICE joins give more than {self.policy.max_rows} solutions")
+
+
+def _over_budget(policy: Policy) -> ServiceRefused:
+    return ServiceRefused(f"the query reads more than {policy.max_total_bytes} bytes from SERVICE endpoints")
 
 
 _ACTIVE: ContextVar[_Session | None] = ContextVar("govkg_federation", default=None)
@@ -184,70 +232,114 @@ def _batchable(part: object) -> bool:
 
 def _service(ctx: QueryContext, service: CompValue, session: _Session) -> Iterator[FrozenBindings]:
     """A SERVICE evaluated where it stands, given the solution bound so far (one VALUES row)."""
-    yield from _matches(ctx, service, [ctx.solution()], session)[0]
+    for _, merged in _matches(ctx, service, [(None, ctx.solution())], session):
+        yield merged
 
 
 def _join(ctx: QueryContext, join: CompValue, session: _Session) -> Iterator[FrozenBindings]:
-    """Join(P, Q) with a SERVICE in Q: P's solutions go to each SERVICE in VALUES blocks."""
-    left = list(evalPart(ctx, join.p1))
-    for found in _under(ctx, left, join.p2, session):
-        yield from found
+    """Join(P, Q) with a SERVICE in Q: P's solutions go to each SERVICE in VALUES blocks, as they come."""
+    for _, merged in _under(ctx, ((None, solution) for solution in evalPart(ctx, join.p1)), join.p2, session):
+        yield merged
 
 
 def _left_join(ctx: QueryContext, join: CompValue, session: _Session) -> Iterator[FrozenBindings]:
-    """LeftJoin(P, Q, expr) (OPTIONAL) with a SERVICE in Q: as a join, keeping a solution that found nothing."""
-    left = list(evalPart(ctx, join.p1))
-    for solution, found in zip(left, _under(ctx, left, join.p2, session), strict=True):
-        kept = [merged for merged in found if _ebv(join.expr, merged.forget(ctx))]
-        yield from kept or [solution]
+    """LeftJoin(P, Q, expr) (OPTIONAL) with a SERVICE in Q: as a join, keeping a solution that found nothing.
+    P's solutions are numbered, a batch at a time, so that those that found nothing are known."""
+    for chunk in _chunks(enumerate(evalPart(ctx, join.p1)), session.policy.batch):
+        matched = set()
+        for n, merged in _under(ctx, chunk, join.p2, session):
+            if _ebv(join.expr, merged.forget(ctx)):
+                matched.add(n)
+                yield merged
+        yield from (solution for n, solution in chunk if n not in matched)
 
 
 JOINS: dict[str, Callable[[QueryContext, CompValue, _Session], Iterator[FrozenBindings]]] = {
     "Join": _join, "LeftJoin": _left_join}
 
 
-def _under(ctx: QueryContext, left: Sequence[FrozenBindings], part: CompValue,
-           session: _Session) -> list[list[FrozenBindings]]:
-    """For each solution of `left`, the solutions of `part` under it, as rdflib's lazy join substitutes
-    them (evaluate.evalLazyJoin), but each SERVICE met along joins is asked once per batch of solutions."""
+def _under(ctx: QueryContext, pairs: Iterable[Tagged], part: CompValue, session: _Session) -> Iterator[Tagged]:
+    """For each tagged solution, the solutions of `part` under it, with its tag, as rdflib's lazy join
+    substitutes them (evaluate.evalLazyJoin), but each SERVICE met along joins is asked once per batch of
+    solutions. Streams: solutions are read and given a batch at a time, in order."""
     if part.name == "ServiceGraphPattern":
-        return _matches(ctx, part, left, session)
+        return _matches(ctx, part, pairs, session)
     if part.name == "Join" and _batchable(part):
-        firsts = _under(ctx, left, part.p1, session)
-        seconds = iter(_under(ctx, [x for xs in firsts for x in xs], part.p2, session))
-        return [[y for _ in xs for y in next(seconds)] for xs in firsts]
-    return [[inner.merge(solution) for inner in evalPart(ctx.thaw(solution), part)] for solution in left]
+        return _under(ctx, _under(ctx, pairs, part.p1, session), part.p2, session)
+    return ((tag, inner.merge(solution)) for tag, solution in pairs for inner in evalPart(ctx.thaw(solution), part))
 
 
-def _matches(ctx: QueryContext, service: CompValue, left: Sequence[FrozenBindings],
-             session: _Session) -> list[list[FrozenBindings]]:
-    """For each solution of `left`, the SERVICE's solutions compatible with it, merged into it.
-    Solutions are grouped by which of the group's variables they bind, so that each VALUES row is complete:
-    with UNDEF, one remote row could match two rows and come back twice (§18.5 Join). A variable bound to
-    what VALUES cannot carry (a blank node) must be unbound remotely: no remote term equals a local blank."""
-    name = endpoint(service, session.policy.allowlist)
-    names, certain = variables(service.graph), certainly_bound(service.graph)
-    found: list[list[FrozenBindings]] = [[] for _ in left]
-    groups: dict[Signature, list[int]] = {}
-    for n, solution in enumerate(left):
-        groups.setdefault(_signature(solution, names), []).append(n)
-    try:
-        for (given, opaque), members in groups.items():
-            if certain.intersection(opaque):
-                continue  # the group binds that variable in every solution: none can be compatible
-            for start in range(0, len(members), session.policy.batch):
-                chunk = members[start:start + session.policy.batch]
-                rows = _ask(ctx, service, name, (given, opaque), [left[n] for n in chunk], session)
-                for n in chunk:
-                    found[n] = [left[n].merge(row) for row in rows if left[n].compatible(row)]
-    except RemoteError:
-        if session.deadline is not None:
-            session.deadline.check()  # a deadline is never silenced
-        if not service.silent:
-            raise
-        return [[solution] for solution in left]  # SERVICE SILENT failed: one empty solution (§4)
+def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    """The items in lists of `size` (the last may be shorter), read as they are needed."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """A SERVICE pattern being evaluated: its node, its endpoint, the variables its group names and those
+    every solution of its group binds."""
+
+    node: CompValue
+    endpoint: str
+    names: tuple[Variable, ...]
+    certain: frozenset[Variable]
+
+
+def _matches(ctx: QueryContext, service: CompValue, pairs: Iterable[Tagged],
+             session: _Session) -> Iterator[Tagged]:
+    """For each tagged solution, the SERVICE's solutions compatible with it, merged into it, with its tag:
+    one batch of solutions at a time, checking the deadline for each batch and as rows are compared."""
+    clause = _Clause(service, endpoint(service, session.policy.allowlist), variables(service.graph),
+                     certainly_bound(service.graph))
+    failed = False
+    for chunk in _chunks(pairs, session.policy.batch):
+        session.check()
+        if not failed:
+            try:
+                indexes = _indexes(ctx, clause, [solution for _, solution in chunk], session)
+            except RemoteError:
+                session.check()  # a deadline is never silenced
+                if not service.silent:
+                    raise
+                failed = True  # and not asked again during this query
+        if failed:  # SERVICE SILENT failed: one empty solution (§4), so each solution stays as it is
+            yield from chunk
+            continue
+        for tag, solution in chunk:
+            yield from ((tag, merged) for merged in _merged(solution, clause, indexes, session))
+
+
+def _indexes(ctx: QueryContext, clause: _Clause, solutions: list[FrozenBindings],
+             session: _Session) -> dict[Signature, Index]:
+    """The SERVICE's rows for these solutions, one request per signature, each indexed by the values it
+    was sent. Solutions are grouped by which of the group's variables they bind, so that each VALUES row
+    is complete: with UNDEF, one remote row could match two rows and come back twice (§18.5 Join). A
+    variable bound to what VALUES cannot carry (a blank node) must be unbound remotely: no remote term
+    equals a local blank."""
+    groups: dict[Signature, list[FrozenBindings]] = {}
+    for solution in solutions:
+        groups.setdefault(_signature(solution, clause.names), []).append(solution)
+    found: dict[Signature, Index] = {}
+    for signature, members in groups.items():
+        index = found[signature] = {}
+        if clause.certain.intersection(signature[1]):
+            continue  # the group binds that variable in every solution: none can be compatible
+        for row in _ask(ctx, clause, signature, members, session):
+            index.setdefault(tuple(row.get(v) for v in signature[0]), []).append(row)
     return found
 
+
+def _merged(solution: FrozenBindings, clause: _Clause, indexes: dict[Signature, Index],
+            session: _Session) -> Iterator[FrozenBindings]:
+    """The remote rows compatible with a solution, merged into it (only rows with its values can be)."""
+    signature = _signature(solution, clause.names)
+    for row in indexes[signature].get(tuple(solution[v] for v in signature[0]), ()):
+        session.step()
+        if solution.compatible(row):
+            session.count()
+            yield solution.merge(row)
 
 
 def _signature(solution: FrozenBindings, names: Sequence[Variable]) -> Signature:
@@ -257,12 +349,13 @@ def _signature(solution: FrozenBindings, names: Sequence[Variable]) -> Signature
     return given, tuple(v for v in bound if v not in given)
 
 
-def _ask(ctx: QueryContext, service: CompValue, name: str, signature: Signature,
-         solutions: list[FrozenBindings], session: _Session) -> list[Row]:
+def _ask(ctx: QueryContext, clause: _Clause, signature: Signature, solutions: list[FrozenBindings],
+         session: _Session) -> list[Row]:
     """The SERVICE's rows for these solutions."""
     given, opaque = signature
     values = sorted({tuple(str(sparql(s[v])) for v in given) for s in solutions}) if given else []
-    return session.fetch(name, remote_query(service[TEXT], ctx.prologue, given, values, opaque))
+    text = remote_query(clause.node[TEXT], ctx.prologue, given, values, opaque)
+    return session.fetch(clause.endpoint, text, frozenset(clause.names))
 
 
 def check_hooks() -> None:

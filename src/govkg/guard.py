@@ -4,13 +4,17 @@ Why lexical: rdflib's parser costs milliseconds per query while Oxigraph answers
 microseconds. A token scan that skips strings, IRIs, comments, prefixed names, variables, blank node
 labels and language tags finds the keywords in microseconds. Embedded Oxigraph opens outbound
 connections for SERVICE with no switch to turn that off, so `mentions_service` tells which queries must
-go to rdflib, whose SERVICE obeys the allowlist (govkg.federate).
+go to rdflib, whose SERVICE obeys the allowlist (govkg.federate); `check_services` bounds how many
+SERVICE clauses rdflib's parser may be given.
 """
 
 from __future__ import annotations
 
 import re
 
+# The characters an IRIREF may hold between its brackets (SPARQL 1.1 Query §19.8).
+IRI_CHARACTERS = r'[^<>"{}|^`\\\x00-\x20]'
+IRIREF = re.compile(IRI_CHARACTERS + "*")  # fullmatch: may `<...>` hold this text?
 # One alternation, tried left to right at each position (SPARQL 1.1 Query §19.8 terminals).
 _TOKEN = re.compile(
     r"""
@@ -41,6 +45,9 @@ QUERY_WORDS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 # stack on deeply nested or long left-deep queries, which kills the whole process (SECURITY.md item 12).
 MAX_DEPTH = 128
 MAX_LENGTH = 100_000
+# More SERVICE clauses than this are refused before rdflib parses the query: each costs a pass over the
+# query's text and remote requests, and a real federated query names a few endpoints.
+MAX_SERVICES = 8
 
 
 class GuardError(ValueError):
@@ -69,6 +76,17 @@ def mentions_service(text: str) -> bool:
     """True if SERVICE may be a keyword of the query, erring on the side of True: a query for which this
     is False can be given to an engine that would call any SERVICE endpoint itself."""
     return _SERVICE.search(unescape(text)) is not None
+
+
+def check_services(text: str, max_services: int = MAX_SERVICES) -> None:
+    """Raise GuardError if SERVICE may occur more than `max_services` times, counted as `mentions_service`
+    finds it (erring high: in strings and IRIs too)."""
+    lowered = text.lower()
+    if "service" not in lowered and "\\u" not in lowered:
+        return  # the fast path: no mention at all
+    if sum(1 for _ in _SERVICE.finditer(unescape(text))) > max_services:
+        raise GuardError(f"SERVICE may occur at most {max_services} times in a query (counting every word "
+                         "with 'service' in it, strings and IRIs included, but not variables or prefixed names)")
 
 
 def check(text: str, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH) -> None:

@@ -43,9 +43,11 @@ def _document(node: Any, known: dict[str, dict[str, str]]) -> Any:
     """Walk a JSON-LD document, resolving every @context in it (JSON-LD 1.1 §3.1 and §4.1)."""
     if isinstance(node, list):
         return [_document(item, known) for item in node]
-    if not isinstance(node, dict) or node.get("@type") == "@json":  # a JSON literal is data, not JSON-LD
+    if not isinstance(node, dict):
         return node
-    return {key: _context(value, known) if key == "@context" else _document(value, known)
+    literal = "@value" in node and node.get("@type") == "@json"  # a JSON literal's @value is data (§4.2.2)
+    return {key: value if literal and key == "@value" else
+            _context(value, known) if key == "@context" else _document(value, known)
             for key, value in node.items()}
 
 

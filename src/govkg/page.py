@@ -3,20 +3,18 @@ its RDF twin (`govkg.resource`), so the two say the same thing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF
 from rdflib.term import Node
 
-from govkg.describe import LINK_PREDICATES
 from govkg.namespaces import GK, OA, PREFIXES, rebase_iri
-from govkg.resource import LABELS, Description, Quad, Triple
+from govkg.resource import LABELS, MAX_BLANK_DEPTH, Description, Quad, Triple
+from govkg.targets import LINK_PREDICATES, target_of
 
 LANGUAGES = ("en", "fr")  # the order labels are preferred in
 # Sites of external link targets, by IRI prefix; others are named by their host.
-SITES = {"http://www.wikidata.org/entity/": "Wikidata", "http://dbpedia.org/resource/": "DBpedia",
-         "https://www.iso.org/": "ISO"}
 # How the parts (fragments) of a description are grouped on its page: the first matching type wins.
 GROUPS = ((OWL.Class, "Classes"), (OWL.ObjectProperty, "Object properties"),
           (OWL.DatatypeProperty, "Datatype properties"), (OWL.AnnotationProperty, "Annotation properties"),
@@ -24,6 +22,7 @@ GROUPS = ((OWL.Class, "Classes"), (OWL.ObjectProperty, "Object properties"),
 PARTS = "Parts"
 INFERRED = "inferred"  # the short name of the OWL 2 RL closure's graph
 RECORD_LINKS = (RDF.subject, RDF.predicate, RDF.object)  # how records point at what they state: listed last
+MAX_NESTING = MAX_BLANK_DEPTH  # blank nodes shown one inside another; deeper ones are left to the RDF twin
 
 
 @dataclass
@@ -136,6 +135,21 @@ class Page:
 
 
 @dataclass
+class Written:
+    """The blank nodes one rendering of a page has written out, with their anchors. Each is written once and
+    later named by a link back to it, so a cycle cannot recurse and a node shared by many paths cannot multiply
+    the page; `depth` bounds the nesting. One per rendering: pages are cached and shared by request threads."""
+
+    anchors: dict[Node, str] = field(default_factory=dict)
+    depth: int = MAX_NESTING
+
+    def add(self, node: Node) -> str:
+        """The anchor of `node`, which is being written out now."""
+        self.anchors[node] = f"_:b{len(self.anchors) + 1}"
+        return self.anchors[node]
+
+
+@dataclass
 class Catalogue:
     """The entities under <base>id/ by stated class: what the index page shows."""
 
@@ -193,11 +207,9 @@ def is_external(predicate: Node, value: Node, base: str) -> bool:
 
 
 def site(iri: str) -> str:
-    """The name of the site an external IRI belongs to (its host when not a known site)."""
-    for prefix, label in SITES.items():
-        if iri.startswith(prefix):
-            return label
-    return iri.split("//", 1)[-1].split("/", 1)[0] or iri
+    """The name of the graph an external IRI belongs to (its host when not a known one)."""
+    known = target_of(iri)
+    return known.title if known else iri.split("//", 1)[-1].split("/", 1)[0] or iri
 
 
 def curie(iri: str, base: str) -> str:

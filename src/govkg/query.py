@@ -12,7 +12,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
-from govkg import federate, formats, serialize
+from govkg import federate, formats, guard, serialize
 from govkg.namespaces import DEFAULT_BASE, PREFIXES
 from govkg.remote import RemoteError
 
@@ -36,12 +36,16 @@ def read_query(text: str) -> str:
 
 
 def prepare(text: str, base: str | None = None, services: Collection[str] = ()) -> Query:
-    """Parse a query (not an update); refuse any SERVICE to an endpoint not in `services` (normalised IRIs,
-    govkg.federate.check), a variable endpoint and a SERVICE nested in another, wherever they are."""
+    """Parse a query (not an update); refuse more SERVICE clauses than guard.MAX_SERVICES before parsing,
+    then any SERVICE to an endpoint not in `services` (normalised IRIs, govkg.federate.check), a variable
+    endpoint and a SERVICE nested in another, wherever they are."""
     try:
+        guard.check_services(text)
         prepared = prepareQuery(text, initNs=PREFIXES, base=base)
-    except RecursionError:  # rdflib's parser recurses without end on a SERVICE inside a SERVICE, too
-        raise QueryError("syntax error: nested too deeply for the parser (or a SERVICE inside a SERVICE)") from None
+    except guard.GuardError as error:
+        raise QueryError(str(error)) from None
+    except RecursionError:
+        raise QueryError("syntax error: nested too deeply for the parser") from None
     except Exception as error:  # pyparsing and rdflib raise several types
         raise QueryError("syntax error: " + " ".join(str(error).split())) from None
     try:
@@ -64,7 +68,7 @@ def run(ds: Dataset, text: str, policy: federate.Policy | None = None) -> Result
             result = ds.query(prepared)
             if result.type == "SELECT":
                 result.bindings = list(result.bindings)  # evaluate now, while SERVICE may call out
-    except RemoteError as error:
+    except (RemoteError, federate.ServiceRefused) as error:
         raise QueryError(str(error)) from None
     except Exception as error:
         raise QueryError("evaluation failed: " + " ".join(str(error).split())) from None

@@ -29,13 +29,14 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from govkg import __version__
+from govkg.guard import IRIREF
 
 # Wikimedia's User-Agent policy asks for a name, a version and a way to reach the operator.
 USER_AGENT = f"govkg/{__version__} (+https://w3id.org/govkg/)"
 RESULTS_JSON = "application/sparql-results+json"
 JSON_TYPES = frozenset({RESULTS_JSON, "application/json"})
 PORTS = {"http": 80, "https": 443}
-IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')  # SPARQL 1.1 Query §19.8 IRIREF, between the brackets
+IRI = IRIREF  # what an IRI in SPARQL text may hold between its brackets
 LANGUAGE = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*")  # §19.8 LANGTAG, after the '@'
 ASCII = "".join(chr(c) for c in range(0x21, 0x7F))  # kept as they are in a request target; others %-encoded
 
@@ -53,16 +54,32 @@ class RemoteError(Exception):
     """A remote endpoint that could not be asked or did not answer with results; the message is one line."""
 
 
+class TooLarge(RemoteError):
+    """An answer longer than the bytes the caller would read."""
+
+
 def select(endpoint: str, query: str, limits: Limits, *, deadline: float | None = None,
            ) -> tuple[list[str], list[dict[str, Node]]]:
     """POST a SELECT query to `endpoint` (SPARQL 1.1 Protocol §2.1.2) and return its variables and rows.
 
     `deadline` is a time.monotonic() value no wait may pass; RemoteError on any failure."""
+    return results(endpoint, post(endpoint, query, limits, deadline=deadline))
+
+
+def post(endpoint: str, query: str, limits: Limits, *, deadline: float | None = None) -> bytes:
+    """The body of the endpoint's SPARQL JSON answer to a SELECT query, not yet parsed (as `select`)."""
     try:
         target = _target(endpoint)
         connected_by = time.monotonic() + _seconds(limits.connect_timeout, deadline)  # name lookup included
         sock = _connect(target, _addresses(target, connected_by), connected_by)
-        body = _exchange(sock, target, query, limits, _seconds(limits.read_timeout, deadline))
+        return _exchange(sock, target, query, limits, _seconds(limits.read_timeout, deadline))
+    except RemoteError as error:
+        raise type(error)(f"SERVICE {endpoint[:200]}: {error}") from None
+
+
+def results(endpoint: str, body: bytes) -> tuple[list[str], list[dict[str, Node]]]:
+    """The variables and rows of an answer `post` read from `endpoint`; RemoteError naming it if malformed."""
+    try:
         return parse_results(body)
     except RemoteError as error:
         raise RemoteError(f"SERVICE {endpoint[:200]}: {error}") from None
@@ -223,7 +240,7 @@ def _body(response: http.client.HTTPResponse, max_bytes: int) -> bytes:
         raise RemoteError(f"answered {media_type[:60] or 'no media type'}, not {RESULTS_JSON}")
     body = response.read(max_bytes + 1)
     if len(body) > max_bytes:
-        raise RemoteError(f"the answer is larger than {max_bytes} bytes")
+        raise TooLarge(f"the answer is larger than {max_bytes} bytes")
     return body
 
 
@@ -280,4 +297,5 @@ def _blank(cell: dict[str, Any], blanks: dict[str, BNode]) -> BNode:
 # "typed-literal" is the 2006 W3C Note's spelling, still sent by some endpoints.
 TERMS = {"uri": _iri, "literal": _literal, "typed-literal": _literal, "bnode": _blank}
 
-__all__ = ["USER_AGENT", "Limits", "RemoteError", "is_public", "parse_results", "select"]
+__all__ = ["USER_AGENT", "Limits", "RemoteError", "TooLarge", "is_public", "parse_results", "post", "results",
+           "select"]

@@ -8,32 +8,32 @@ model (`govkg.page`) is computed from the description, so the HTML and the twin 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from govkg.guard import IRIREF
 from govkg.namespaces import PREFIXES
 
 Select = Callable[[str], list[list[Node | None]]]
 Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, str]  # a fact and the IRI of the named graph stating it
+Blanks = dict[str, dict[Node, list[tuple[Node, Node]]]]  # graph IRI → blank node → its (predicate, object)s
 
 INBOUND_LIMIT = 500  # inbound facts shown (and put in the twin); the page gives the full count
 LABELS = (RDFS.label, SKOS.prefLabel)
-_IRIREF = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
 
 _TERMS = "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } }"
 _VERSIONS = "SELECT ?v ?o WHERE { ?o <http://www.w3.org/2002/07/owl#versionIRI> ?v }"
 _OUTBOUND = "SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {subjects} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-# The triples of the blank nodes reached from the subjects through a chain of blank nodes (bnodes are local to a
-# graph, so the chain stays in one): the blank-node closure of a Concise Bounded Description, one level a query.
-_BLANKS = "SELECT ?s ?p ?o ?g WHERE {{ VALUES ?b0 {{ {subjects} }} GRAPH ?g {{ {chain} ?s ?p ?o }} }}"
-MAX_BLANK_DEPTH = 32  # an RDF list this long (or a cycle of blank nodes) is cut here
+# The triples whose subject is a blank node, in the named graphs where a description meets blank nodes (they are
+# local to a graph). The closure is walked here rather than by a chain of patterns, whose rows grow with the paths
+# (2^n through n shared nodes in a row) and which a cycle never ends; each graph is read once (the `blanks` cache).
+_BLANK_TRIPLES = "SELECT ?s ?p ?o ?g WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o FILTER(isBlank(?s)) }} }}"
+MAX_BLANK_DEPTH = 32  # blank nodes followed one inside another (the cells of an RDF list count as one)
 _INBOUND = "SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {iri} }} }} ORDER BY ?p ?s ?g LIMIT {limit}"
 _INBOUND_COUNT = "SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {iri} }} }}"
 # One pattern per label property rather than a FILTER: rdflib's evaluator then looks each node up by index.
@@ -55,9 +55,14 @@ _CATALOGUE = "SELECT ?s ?o WHERE {{ GRAPH ?g {{ ?s a ?o }} FILTER(?g != {inferre
              "STRSTARTS(STR(?s), \"{prefix}\")) }}"  # the prefix is a checked IRIREF: no quote or backslash
 
 
+def is_iriref(iri: str) -> bool:
+    """Is `iri` a valid SPARQL IRIREF (SPARQL 1.1 Query §19.8: no space, control character, <>"{}|^` or \\)?"""
+    return bool(iri) and IRIREF.fullmatch(iri) is not None
+
+
 def iri_ref(iri: str) -> str:
     """`<iri>` for query text; ValueError if it is not a valid SPARQL IRIREF (so it cannot break out)."""
-    if not _IRIREF.fullmatch(iri):
+    if not is_iriref(iri):
         raise ValueError(f"not an IRI usable in a query: {iri!r}")
     return f"<{iri}>"
 
@@ -103,12 +108,12 @@ class Description:
 
 
 def gather(select: Select, iri: str, idx: Index, limit: int = INBOUND_LIMIT,
-           known: dict[Node, list[Triple]] | None = None) -> Description:
+           known: dict[Node, list[Triple]] | None = None, blanks: Blanks | None = None) -> Description:
     """Query the dataset for the description of `iri`, a document IRI of `idx`. `known` keeps labels already
-    read (the same vocabulary recurs on every page; the data does not change while it is served)."""
+    read and `blanks` the blank nodes of the graphs read so far (the data does not change while it is served)."""
     subjects = tuple(URIRef(s) for s in (iri, *idx.fragments.get(iri, ())))
     facts = [(s, p, o, str(g)) for s, p, o, g in _rows(select, _OUTBOUND.format(subjects=_values(subjects)))]
-    facts += _blanks(select, subjects, facts)
+    facts += _blanks(select, facts, {} if blanks is None else blanks)
     inbound, count = _inbound(select, URIRef(iri), subjects, limit)
     shown = {(s, p, o) for s, p, o, _ in facts + inbound}
     complete = count == len({(s, p) for s, p, _, _ in inbound})
@@ -160,23 +165,35 @@ def _graph(rows: Iterable[tuple[Node, ...]]) -> Graph:
     return graph
 
 
-def _blanks(select: Select, subjects: tuple[URIRef, ...], facts: list[Quad]) -> list[Quad]:
-    """The triples of the blank nodes the facts lead to (OWL property chains are RDF lists), level by level."""
-    found: list[Quad] = []
-    level = facts
-    for depth in range(1, MAX_BLANK_DEPTH + 1):
-        if not any(isinstance(o, BNode) for _, _, o, _ in level):
-            break
-        query = _BLANKS.format(subjects=_values(subjects), chain=_chain(depth))
-        level = [(s, p, o, str(g)) for s, p, o, g in _rows(select, query)]
-        found += level
-    return found
+def _blanks(select: Select, facts: list[Quad], cache: Blanks) -> list[Quad]:
+    """The triples of the blank nodes the facts lead to through blank nodes of the same graph (the blank-node
+    closure of a Concise Bounded Description; OWL property chains are RDF lists), MAX_BLANK_DEPTH deep."""
+    level: list[tuple[Node, str]] = [(o, g) for _, _, o, g in facts if isinstance(o, BNode)]
+    triples = _blank_triples(select, sorted({g for _, g in level}), cache)
+    found: dict[Quad, None] = {}
+    seen = set(level)
+    for _ in range(MAX_BLANK_DEPTH):
+        deeper: list[tuple[Node, str]] = []
+        while level:
+            node, graph = level.pop()
+            for p, o in triples[graph].get(node, ()):
+                found[(node, p, o, graph)] = None
+                if isinstance(o, BNode) and (o, graph) not in seen:
+                    seen.add((o, graph))
+                    (level if p == RDF.rest else deeper).append((o, graph))  # a list's cells: one level
+        level = deeper
+    return list(found)
 
 
-def _chain(depth: int) -> str:
-    """Patterns leading from ?b0 through `depth` blank nodes, the last one ?s."""
-    nodes = [f"?b{i}" for i in range(depth)] + ["?s"]
-    return " ".join(f"{a} ?p{i} {b} . FILTER(isBlank({b}))" for i, (a, b) in enumerate(pairwise(nodes)))
+def _blank_triples(select: Select, graphs: list[str], cache: Blanks) -> Blanks:
+    """The triples of every blank node of `graphs` by graph and subject, read from the dataset unless cached."""
+    missing = [g for g in graphs if g not in cache]
+    if missing:
+        read: Blanks = {g: {} for g in missing}
+        for s, p, o, g in _rows(select, _BLANK_TRIPLES.format(graphs=_values(URIRef(g) for g in missing))):
+            read[str(g)].setdefault(s, []).append((p, o))
+        cache.update(read)
+    return {g: cache.get(g, {}) for g in graphs}
 
 
 def _inbound(select: Select, iri: URIRef, subjects: tuple[URIRef, ...], limit: int) -> tuple[list[Quad], int]:
@@ -241,4 +258,5 @@ def _labels(select: Select, nodes: list[URIRef], known: dict[Node, list[Triple]]
     return graph
 
 
-__all__ = ["INBOUND_LIMIT", "LABELS", "Description", "Index", "catalogue", "gather", "index", "iri_ref", "twin"]
+__all__ = ["INBOUND_LIMIT", "LABELS", "MAX_BLANK_DEPTH", "Blanks", "Description", "Index", "catalogue", "gather",
+           "index", "iri_ref", "is_iriref", "twin"]

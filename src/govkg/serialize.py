@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from govkg import formats
 from govkg.jsonld import context
@@ -42,16 +43,21 @@ def dataset_bytes(ds: Dataset, fmt: str, base: str = DEFAULT_BASE) -> bytes:
 
 
 def _nquads(graph: Graph) -> str:
-    """One named graph as N-Quads lines: its N-Triples with the graph name appended."""
-    name = f" <{graph.identifier}> ."
+    """One graph as N-Quads lines: its N-Triples with the graph name appended (none for the default graph)."""
+    name = " ." if _is_default(graph) else f" <{graph.identifier}> ."
     return "".join(line[:-2] + name + "\n" for line in graph.serialize(format="nt11").splitlines() if line)
+
+
+def _is_default(graph: Graph) -> bool:
+    """Is this rdflib's default graph of a Dataset (whose internal name must never be written)?"""
+    return graph.identifier == DATASET_DEFAULT_GRAPH_ID
 
 
 def _trig(ds: Dataset, base: str) -> str:
     """TriG with graphs in IRI order, each written by the (sorted) Turtle serialiser."""
     header: dict[str, str] = {}
     blocks = []
-    for ctx in sorted((c for c in ds.graphs() if len(c)), key=lambda c: str(c.identifier)):
+    for ctx in sorted((c for c in ds.graphs() if len(c)), key=lambda c: (not _is_default(c), str(c.identifier))):
         graph = bind_prefixes(Graph(), base)
         graph += ctx
         lines = graph.serialize(format="turtle").splitlines()
@@ -62,7 +68,8 @@ def _trig(ds: Dataset, base: str) -> str:
                     raise ValueError(f"prefix {name} bound to two namespaces")
         # no indentation: a line may continue a multi-line string literal, whose content must not change
         body = "\n".join(ln for ln in lines if not ln.startswith("@prefix")).strip("\n")
-        blocks.append(f"<{ctx.identifier}> {{\n{body}\n}}\n")
+        label = "" if _is_default(ctx) else f"<{ctx.identifier}> "  # TriG §2.2: the default graph has no name
+        blocks.append(f"{label}{{\n{body}\n}}\n")
     return "".join(line + "\n" for _, line in sorted(header.items())) + "\n" + "\n".join(blocks)
 
 
@@ -82,5 +89,3 @@ def write_json(path: Path, value: object) -> None:
     """Write JSON with sorted keys (stable bytes)."""
     write(path, (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
 
-
-__all__ = ["context", "dataset_bytes", "graph_bytes", "rdf_bytes", "write", "write_json"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pyparsing import ParseResults, original_text_for
+from pyparsing import ParseResults
 from rdflib.plugins.sparql import parser
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Prologue
@@ -18,19 +18,31 @@ from govkg import guard
 from govkg.remote import IRI, LANGUAGE
 
 TEXT = "govkg_text"  # the key under which a SERVICE node keeps its exact source text
+_END = "govkg_end"  # where the clause ends, kept on the node between rdflib's postParse and our parse action
 _PREFIX = re.compile(r"([^\W\d_][\w.\-]*)?:")  # every place a prefixed name may start (a superset)
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})  # Query §19.7
+_STAND_IN = "SERVICE <urn:x> {}"  # what rdflib's postParse searches instead of the whole query
+_RDFLIB_POST_PARSE = parser.ServiceGraphPattern.postParse
 
 
-_CLAUSE = original_text_for(parser.ServiceGraphPattern.expr)
+def _post_parse(text: str, end: int, tokens: ParseResults) -> CompValue:
+    """rdflib's postParse of a SERVICE clause, which builds its node (parserutils.Comp.postParse), given a
+    stand-in for the query: rdflib searches the text it is given for `service_string` once per clause, which
+    over the whole query took quadratic time and recursed without end on a SERVICE inside a SERVICE. Also
+    keeps where the clause ends (pyparsing hands postParse the end, parse actions the start)."""
+    node: CompValue = _RDFLIB_POST_PARSE(_STAND_IN, end, tokens)
+    node[_END] = end
+    return node
 
 
 def _record_text(text: str, location: int, tokens: ParseResults) -> None:
-    """Keep the exact source text of each SERVICE clause on its node. rdflib's own `service_string` is the
-    text of the query's first SERVICE clause whichever one is parsed (parserutils.Comp.postParse)."""
-    tokens[0][TEXT] = _CLAUSE.parse_string(text[location:])[0]
+    """Keep the exact source text of each SERVICE clause on its node, cut from the query without parsing
+    it again (rdflib's own `service_string` was the text of the query's first SERVICE clause)."""
+    node = tokens[0]
+    node[TEXT] = node["service_string"] = text[location:node.pop(_END)]
 
 
+parser.ServiceGraphPattern.postParse = _post_parse  # type: ignore[method-assign,assignment]
 parser.ServiceGraphPattern.add_parse_action(_record_text)
 
 

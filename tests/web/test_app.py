@@ -39,3 +39,17 @@ def test_extra_graphs_next_to_or_instead_of_the_project(built: Path, tmp_path: P
     alone = create_app({"PROJECT": False, "GRAPHS": f"{graph}={data}"}).extensions["govkg"]
     assert graph in beside.graphs and len(beside.graphs) > 1
     assert alone.graphs == (graph,)
+
+
+def test_an_unexpected_failure_is_a_one_line_500(built: Path, caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app({"DATASET": str(built)})
+
+    def broken() -> str:
+        raise RuntimeError("secret detail /etc/passwd")
+
+    app.add_url_rule("/broken", view_func=broken)
+    response = app.test_client().get("/broken")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500 and body == "500 Internal Server Error: the server failed to answer; " \
+                                                   "the failure is logged\n"
+    assert "secret" in caplog.text and "secret" not in body

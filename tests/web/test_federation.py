@@ -17,12 +17,13 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from conftest import ROOT, Outcome, Oxigraph, start_oxigraph, start_server
+from conftest import ROOT, Outcome, Oxigraph, connections, start_oxigraph, start_server
 from govkg import federate
 from govkg.describe import SD
-from govkg.engine import ENGINES
-from govkg.namespaces import WD
-from govkg.web import ConfigError, create_app
+from govkg.engine import ENGINES, rdflib_engine
+from govkg.guard import MAX_SERVICES
+from govkg.namespaces import DEFAULT_BASE, WD
+from govkg.web import DEFAULTS, ConfigError, create_app
 from govkg.web.state import federation
 
 QUERY = """SELECT ?entity ?item ?label ?population WHERE {{
@@ -123,68 +124,55 @@ def test_the_service_description_names_the_allowed_endpoints(federated: Flask, w
     assert "SERVICE may call only the endpoints" in str(sd.value(service, RDFS.comment))
 
 
-@pytest.fixture(scope="module")
-def listener() -> Iterator[socket.socket]:
-    """A loopback socket that would queue any connection made to it."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    sock.setblocking(False)
-    yield sock
-    sock.close()
-
-
-def connections(listener: socket.socket) -> int:
-    """How many connections wait in the listener's queue (and take them out)."""
-    count = 0
-    while True:
-        try:
-            listener.accept()[0].close()
-        except BlockingIOError:
-            return count
-        count += 1
-
-
-# {url} is the listener; every query must be a 400 (the allowlist is the default: Wikidata's and DBpedia's).
+# {url} is the listener; every query must be a 400 with its reason (the allowlist is the default: Wikidata's
+# and DBpedia's endpoints).
+NOT_ALLOWED = "SERVICE is not allowed to <{url}>"
+VARIABLE = "SERVICE is not allowed with a variable endpoint (?e)"
 REFUSALS = {
-    "plain": "SERVICE <{url}> {{ ?s ?p ?o }}",
-    "silent": "SERVICE SILENT <{url}> {{ ?s ?p ?o }}",
-    "optional": "?a ?b ?c OPTIONAL {{ SERVICE <{url}> {{ ?a ?p ?o }} }}",
-    "subquery": "{{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
-    "minus": "?a ?b ?c MINUS {{ SERVICE <{url}> {{ ?a ?p ?o }} }}",
-    "filter exists": "?s ?p ?o FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "filter not exists": "?s ?p ?o FILTER NOT EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "union": "{{ ?s ?p ?o }} UNION {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "graph": "GRAPH ?g {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "nested": "SERVICE <https://query.wikidata.org/sparql> {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "variable with values": "SERVICE ?e {{ ?s ?p ?o }} VALUES ?e {{ <{url}> }}",
-    "variable with bind": "BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }}",
-    "second after an allowed one": "SERVICE <https://query.wikidata.org/sparql> {{ ?s ?p ?o }} "
-                                   "SERVICE <{url}> {{ ?s ?p ?o }}",
-    "localhost": "SERVICE <{url_localhost}> {{ ?s ?p ?o }}",
-    "localhost.": "SERVICE <{url_localhost_dot}> {{ ?s ?p ?o }}",
-    "hex address": "SERVICE <{url_hex}> {{ ?s ?p ?o }}",
-    "decimal address": "SERVICE <{url_decimal}> {{ ?s ?p ?o }}",
-    "ipv6 loopback": "SERVICE <http://[::1]:{port}/> {{ ?s ?p ?o }}",
-    "metadata address": "SERVICE <http://169.254.169.254/latest/meta-data/> {{ ?s ?p ?o }}",
-    "private 10": "SERVICE <http://10.0.0.1/sparql> {{ ?s ?p ?o }}",
-    "private 192.168": "SERVICE <http://192.168.1.1/sparql> {{ ?s ?p ?o }}",
-    "file": "SERVICE <file:///etc/passwd> {{ ?s ?p ?o }}",
-    "ftp": "SERVICE <ftp://127.0.0.1:{port}/> {{ ?s ?p ?o }}",
-    "prefixed name": "SERVICE loop:sparql {{ ?s ?p ?o }}",
-    "relative iri": "SERVICE <sparql> {{ ?s ?p ?o }}",
-    "wikidata over http": "SERVICE <http://query.wikidata.org/sparql> {{ ?s ?p ?o }}",
-    # Forms a token scan missed and embedded Oxigraph executes (measured): they must reach rdflib instead.
-    "after true": "?s ?p trueSERVICE <{url}> {{ ?a ?b ?c }}",
-    "after a number": "?s ?p 1SERVICE <{url}> {{ ?a ?b ?c }}",
-    "less-than taken for an iri": "?s ?p ?o BIND(1 AS ?a) FILTER(?a<?b&&?a='x>' || true) "
-                                  "SERVICE <{url}> {{ ?s ?p ?o }} #'\n",
+    "plain": ("SERVICE <{url}> {{ ?s ?p ?o }}", NOT_ALLOWED),
+    "silent": ("SERVICE SILENT <{url}> {{ ?s ?p ?o }}", NOT_ALLOWED),
+    "optional": ("?a ?b ?c OPTIONAL {{ SERVICE <{url}> {{ ?a ?p ?o }} }}", NOT_ALLOWED),
+    "subquery": ("{{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}", NOT_ALLOWED),
+    "minus": ("?a ?b ?c MINUS {{ SERVICE <{url}> {{ ?a ?p ?o }} }}", NOT_ALLOWED),
+    "filter exists": ("?s ?p ?o FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", NOT_ALLOWED),
+    "filter not exists": ("?s ?p ?o FILTER NOT EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", NOT_ALLOWED),
+    "union": ("{{ ?s ?p ?o }} UNION {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", NOT_ALLOWED),
+    "graph": ("GRAPH ?g {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", NOT_ALLOWED),
+    "nested": ("SERVICE <https://query.wikidata.org/sparql> {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+               "SERVICE is not allowed inside another SERVICE"),
+    "variable with values": ("SERVICE ?e {{ ?s ?p ?o }} VALUES ?e {{ <{url}> }}", VARIABLE),
+    "variable with bind": ("BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }}", VARIABLE),
+    "second after an allowed one": ("SERVICE <https://query.wikidata.org/sparql> {{ ?s ?p ?o }} "
+                                    "SERVICE <{url}> {{ ?s ?p ?o }}", NOT_ALLOWED),
+    "localhost": ("SERVICE <{url_localhost}> {{ ?s ?p ?o }}", "SERVICE is not allowed to <{url_localhost}>"),
+    "localhost.": ("SERVICE <{url_localhost_dot}> {{ ?s ?p ?o }}", "SERVICE is not allowed to <{url_localhost_dot}>"),
+    "hex address": ("SERVICE <{url_hex}> {{ ?s ?p ?o }}", "SERVICE is not allowed to <{url_hex}>"),
+    "decimal address": ("SERVICE <{url_decimal}> {{ ?s ?p ?o }}", "SERVICE is not allowed to <{url_decimal}>"),
+    "ipv6 loopback": ("SERVICE <http://[::1]:{port}/> {{ ?s ?p ?o }}", "SERVICE is not allowed to <http://[::1]:{port}/>"),
+    "metadata address": ("SERVICE <http://169.254.169.254/latest/meta-data/> {{ ?s ?p ?o }}",
+                         "SERVICE is not allowed to <http://169.254.169.254/latest/meta-data/>"),
+    "private 10": ("SERVICE <http://10.0.0.1/sparql> {{ ?s ?p ?o }}", "SERVICE is not allowed to <http://10.0.0.1/sparql>"),
+    "private 192.168": ("SERVICE <http://192.168.1.1/sparql> {{ ?s ?p ?o }}",
+                        "SERVICE is not allowed to <http://192.168.1.1/sparql>"),
+    "file": ("SERVICE <file:///etc/passwd> {{ ?s ?p ?o }}", "SERVICE is not allowed to <file:///etc/passwd>"),
+    "ftp": ("SERVICE <ftp://127.0.0.1:{port}/> {{ ?s ?p ?o }}", "SERVICE is not allowed to <ftp://127.0.0.1:{port}/>"),
+    "prefixed name": ("SERVICE loop:sparql {{ ?s ?p ?o }}", "SERVICE is not allowed to <{url}/sparql>"),
+    "relative iri": ("SERVICE <sparql> {{ ?s ?p ?o }}", f"SERVICE is not allowed to <{DEFAULT_BASE}sparql>"),
+    "wikidata over http": ("SERVICE <http://query.wikidata.org/sparql> {{ ?s ?p ?o }}",
+                           "SERVICE is not allowed to <http://query.wikidata.org/sparql>"),
+    # Forms a token scan missed and embedded Oxigraph executes (measured): they must reach rdflib instead,
+    # whose parser reads the glued word as one token, where a query must start over (no SelectQuery fits).
+    "after true": ("?s ?p trueSERVICE <{url}> {{ ?a ?b ?c }}", "syntax error: Expected SelectQuery, found '?'"),
+    "after a number": ("?s ?p 1SERVICE <{url}> {{ ?a ?b ?c }}",
+                       "syntax error: Expected SelectQuery, found 'SERVICE'"),
+    "less-than taken for an iri": ("?s ?p ?o BIND(1 AS ?a) FILTER(?a<?b&&?a='x>' || true) "
+                                   "SERVICE <{url}> {{ ?s ?p ?o }} #'\n", NOT_ALLOWED),
 }
 
 
-@pytest.mark.parametrize("pattern", REFUSALS.values(), ids=REFUSALS.keys())
+@pytest.mark.parametrize(("pattern", "reason"), REFUSALS.values(), ids=REFUSALS.keys())
 def test_a_service_not_allowlisted_is_a_400_before_any_io(client: FlaskClient, listener: socket.socket,
-                                                          pattern: str) -> None:
+                                                          pattern: str, reason: str) -> None:
     port = listener.getsockname()[1]
     urls = {f"url{suffix}": f"http://{host}:{port}/sparql" for suffix, host in [
         ("", "127.0.0.1"), ("_localhost", "localhost"), ("_localhost_dot", "localhost."), ("_hex", "0x7f000001"),
@@ -193,13 +181,36 @@ def test_a_service_not_allowlisted_is_a_400_before_any_io(client: FlaskClient, l
     response = client.get("/sparql?query=" + quote(text))
     body = response.get_data(as_text=True)
     assert response.status_code == 400 and body.count("\n") == 1, body
-    assert "SERVICE is not allowed" in body or "SERVICE inside a SERVICE" in body or "syntax error" in body
+    assert body.startswith(f"400 Bad Request: {reason.format(port=port, **urls)}"), body
     assert connections(listener) == 0
 
 
-def test_names_that_merely_contain_service_still_go_to_the_default_engine(client: FlaskClient) -> None:
+def test_names_that_merely_contain_service_still_go_to_the_default_engine(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = rdflib_engine.evaluate
+
+    def spy(handle: object, text: str, *args: object) -> object:
+        calls.append(text)
+        return real(handle, text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rdflib_engine, "evaluate", spy)
     text = "SELECT ?service ?s WHERE { ?service a gk:Summit . OPTIONAL { ?s a sd:Service } } LIMIT 1"
-    assert client.get("/sparql?query=" + quote(text)).status_code == 200
+    response = client.get("/sparql?query=" + quote(text))
+    assert response.status_code == 200 and json.loads(response.data)["results"]["bindings"]
+    assert "no-store" not in response.headers.get("Cache-Control", "")  # not taken for a federated query
+    state = client.application.extensions["govkg"]
+    assert calls == ([text] if state.engine is rdflib_engine else [])  # Oxigraph's app kept it on Oxigraph
+
+
+def test_many_service_clauses_are_a_400_at_once(client: FlaskClient) -> None:
+    clauses = " ".join(f"SERVICE <https://query.wikidata.org/sparql> {{ ?s{n} ?p ?o }}" for n in range(200))
+    started = time.monotonic()
+    response = client.get("/sparql?query=" + quote(f"SELECT * WHERE {{ {clauses} }}"))
+    assert time.monotonic() - started < 0.5
+    assert response.status_code == 400 and response.get_data(as_text=True) == (
+        f"400 Bad Request: SERVICE may occur at most {MAX_SERVICES} times in a query (counting every word with "
+        "'service' in it, strings and IRIs included, but not variables or prefixed names)\n")
 
 
 def test_a_federated_query_stops_at_the_deadline(built: Path, listener: socket.socket) -> None:
@@ -231,6 +242,9 @@ def test_without_an_allowlist_every_service_is_refused(built: Path) -> None:
     ({"SERVICE_READ_TIMEOUT": 0}, "SERVICE_READ_TIMEOUT must be positive"),
     ({"SERVICE_CONNECT_TIMEOUT": "soon"}, "SERVICE_CONNECT_TIMEOUT must be a number"),
     ({"SERVICE_MAX_BYTES": -1}, "SERVICE_MAX_BYTES must be positive"),
+    ({"SERVICE_MAX_TOTAL_BYTES": 0}, "SERVICE_MAX_TOTAL_BYTES must be positive"),
+    ({"SERVICE_MAX_TOTAL_BYTES": "lots"}, "SERVICE_MAX_TOTAL_BYTES must be a number"),
+    ({"SERVICE_MAX_REQUESTS": -5}, "SERVICE_MAX_REQUESTS must be positive"),
 ])
 def test_bad_federation_settings_are_one_line_errors(config: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
@@ -240,13 +254,31 @@ def test_bad_federation_settings_are_one_line_errors(config: dict, message: str)
 def test_the_allowlist_may_come_from_the_environment_as_words(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GOVKG_SERVICE_ALLOWLIST", "https://query.wikidata.org/sparql HTTP://127.0.0.1:80/q")
     monkeypatch.setenv("GOVKG_SERVICE_READ_TIMEOUT", "3")
+    monkeypatch.setenv("GOVKG_SERVICE_MAX_TOTAL_BYTES", "1000")
+    monkeypatch.setenv("GOVKG_SERVICE_MAX_REQUESTS", "7")
     app = Flask("config-only")
-    app.config.update({"SERVICE_ALLOWLIST": [], "SERVICE_CONNECT_TIMEOUT": 5, "SERVICE_READ_TIMEOUT": 20,
-                       "SERVICE_MAX_BYTES": 10})
+    app.config.update(DEFAULTS)
     app.config.from_prefixed_env("GOVKG")  # as create_app reads it
     policy = federation(app.config)
     assert policy.allowlist == {"https://query.wikidata.org/sparql", "http://127.0.0.1/q"}
     assert policy.limits.read_timeout == 3
+    assert (policy.max_total_bytes, policy.max_requests) == (1000, 7)
+    defaults = federation(DEFAULTS)
+    assert (defaults.max_total_bytes, defaults.max_requests) == (32_000_000, 100)
+
+
+@pytest.mark.parametrize(("config", "query", "reason"), [
+    ({"SERVICE_MAX_REQUESTS": 1}, "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} SERVICE <{url}> {{ ?s ?p ?x }} }}",
+     "the query needs more than 1 SERVICE requests"),
+    ({"SERVICE_MAX_TOTAL_BYTES": 100}, "SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+     "the query reads more than 100 bytes from SERVICE endpoints"),
+], ids=["requests", "bytes"])
+def test_a_query_past_its_remote_budget_is_a_400(wikidata, config: dict, query: str, reason: str) -> None:
+    """The query asks for too much, whatever the endpoint: a client error, which SILENT does not hide."""
+    url = wikidata[0].url
+    app = create_app({"PROJECT": False, "SERVICE_ALLOWLIST": [url], "RESPONSE_CACHE_BYTES": 0, **config})
+    response = ask(app, query.format(url=url))
+    assert response.status_code == 400 and response.get_data(as_text=True) == f"400 Bad Request: {reason}\n"
 
 
 def test_a_foreign_rdflib_evaluation_hook_stops_the_app(monkeypatch: pytest.MonkeyPatch) -> None:

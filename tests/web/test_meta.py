@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, VOID
+from rdflib.namespace import OWL, RDF, VOID
 
 from govkg.build import Build
 from govkg.describe import ENT, SD
 from govkg.namespaces import graph_iri
+from govkg.web import create_app
 
 
 def turtle(client: FlaskClient, path: str) -> Graph:
@@ -112,3 +114,17 @@ def test_unknown_path_is_a_one_line_404(client: FlaskClient) -> None:
 def test_literal_of_a_known_graph_count(client: FlaskClient, project_build: Build) -> None:
     sd = turtle(client, "/sparql")
     assert (None, VOID.triples, Literal(len(project_build.graphs["asserted"]))) in sd
+
+
+def test_linkset_counts_are_distinct_triples(built: Path, tmp_path: Path, project_build: Build) -> None:
+    extra = tmp_path / "extra.nt"
+    same_as, q17 = "<http://www.w3.org/2002/07/owl#sameAs>", "<http://www.wikidata.org/entity/Q17>"
+    extra.write_text(f"<https://w3id.org/govkg/id/japan> {same_as} {q17} .\n"  # also in the links graph: once
+                     f"<https://w3id.org/govkg/id/nippon> {same_as} {q17} .\n")  # another subject, same item
+    app = create_app({"DATASET": str(built), "GRAPHS": [f"https://w3id.org/govkg/graph/extra={extra}"]})
+    void = turtle(app.test_client(), "/.well-known/void")
+    wikidata = URIRef("http://www.wikidata.org/")
+    count = next(void.value(ls, VOID.triples).toPython() for ls in void.subjects(RDF.type, VOID.Linkset)
+                 if void.value(ls, VOID.linkPredicate) == OWL.sameAs and void.value(ls, VOID.objectsTarget) == wikidata)
+    stated = {(s, o) for s, o in project_build.graphs["links"].subject_objects(OWL.sameAs) if o.startswith(wikidata)}
+    assert count == len(stated) + 1

@@ -64,7 +64,7 @@ def slug(iri: URIRef) -> str:
     return str(iri).removeprefix(str(GKD))
 
 
-def one_line(response: Any, status: int, reason: str) -> None:
+def assert_one_line(response: Any, status: int, reason: str) -> None:
     """An error answer: its status and one line of text/plain holding `reason`."""
     text = response.get_data(as_text=True)
     assert response.status_code == status, text
@@ -228,7 +228,7 @@ def test_preview_escapes_labels(hostile: Flask) -> None:
 
 def test_a_batch_past_the_query_deadline_gets_503(hostile: Flask) -> None:
     response = hostile.test_client().get("/reconcile", query_string={"queries": _batch(query="France")})
-    one_line(response, 503, "deadline")
+    assert_one_line(response, 503, "deadline")
     assert response.headers["Retry-After"] == "1"
 
 
@@ -271,6 +271,9 @@ def _batch(**query: Any) -> str:
      "unknown property 'nope'"),
     ("get", "/reconcile/suggest/entity", {"query_string": {"prefix": "a", "limit": "0"}}, 400, "limit"),
     ("get", "/reconcile/suggest/entity", {"query_string": {"prefix": "a", "cursor": "-1"}}, 400, "cursor"),
+    ("get", "/reconcile/suggest/entity", {"query_string": {"prefix": "a", "cursor": "9" * 5000}}, 400, "cursor"),
+    ("get", "/reconcile/propose_properties", {"query_string": {"type": "State", "limit": "1" * 5000}}, 400,
+     "limit"),
     ("get", "/reconcile/suggest/entity", {"query_string": {"prefix": "a", "type": "Nope"}}, 400, "unknown type"),
     ("get", "/reconcile/suggest/entity", {"query_string": {"prefix": "a" * 1001}}, 400, "longer than 1000"),
     ("get", "/reconcile/suggest/place", {}, 404, "entity, type or property"),
@@ -282,7 +285,7 @@ def _batch(**query: Any) -> str:
 ])
 def test_malformed_requests_get_their_status_and_one_line(client: FlaskClient, method: str, path: str,
                                                           kwargs: dict[str, Any], status: int, reason: str) -> None:
-    one_line(getattr(client, method)(path, **kwargs), status, reason)
+    assert_one_line(getattr(client, method)(path, **kwargs), status, reason)
 
 
 def test_jsonp_is_not_offered(client: FlaskClient) -> None:

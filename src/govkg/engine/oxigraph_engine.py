@@ -59,7 +59,10 @@ def graphs(handle: Handle) -> tuple[str, ...]:
 
 
 def evaluate(handle: Handle, query: str, selection: Selection, deadline: Deadline | None = None) -> Answer:
-    """Parse and start evaluating a query; SELECT and CONSTRUCT rows are produced while writing."""
+    """Parse and start evaluating a query; SELECT and CONSTRUCT rows are produced while writing. A query
+    with the SERVICE keyword is refused: Oxigraph would call its endpoint, any endpoint (govkg.federate)."""
+    if _names_service(query):
+        raise EngineError("SERVICE is not evaluated by the Oxigraph engine: federated queries go to rdflib's")
     try:
         result = handle.store.query(query, base_iri=handle.base, prefixes=handle.prefixes,
                                     **_dataset(handle, query, selection))
@@ -69,6 +72,15 @@ def evaluate(handle: Handle, query: str, selection: Selection, deadline: Deadlin
         raise EngineError("evaluation failed: " + one_line(error)) from None
     form = {ox.QuerySolutions: "bindings", ox.QueryBoolean: "boolean"}.get(type(result), "graph")
     return Answer(form, result)
+
+
+def _names_service(query: str) -> bool:
+    """True if a bare word of the query holds SERVICE (Oxigraph reads `trueSERVICE` as two tokens). Callers
+    route such queries away (guard.mentions_service, which errs higher): this is defence in depth."""
+    lowered = query.lower()
+    if "service" not in lowered and "\\u" not in lowered:
+        return False  # the fast path: no word can be SERVICE
+    return any("SERVICE" in word for word in guard.keywords(query))
 
 
 def _dataset(handle: Handle, query: str, selection: Selection) -> dict[str, Any]:

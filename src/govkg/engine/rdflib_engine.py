@@ -71,6 +71,8 @@ def evaluate(handle: Handle, text: str, selection: Selection, deadline: Deadline
                 result.bindings = _collect(result, deadline)
     except (EngineError, RemoteError):
         raise
+    except federate.ServiceRefused as error:  # a budget of the federation policy ran out while evaluating
+        raise EngineError(str(error)) from None
     except Exception as error:  # rdflib's evaluator raises arbitrary types
         if type(error).__name__ == "DeadlineExceeded":
             raise

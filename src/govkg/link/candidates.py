@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from govkg import match, remote
 from govkg.link.coverage import linkable_classes
 from govkg.link.reference import LinkError
 from govkg.namespaces import DBO, GK, GKD, SCHEMA, WD, bind_prefixes
+from govkg.targets import BY_NAME
 
 HEADER = ("entity", "entity_label", "class", "candidate", "candidate_label", "score", "label", "type", "country",
           "endpoint", "decision")
@@ -54,7 +56,7 @@ def _wd(*qids: str) -> tuple[str, ...]:
 # organization Q43229, human Q5, city Q515 (as used beside their labels in public Wikidata query code).
 _ORGANISATION = _wd("Q43229")
 WIKIDATA = Profile(
-    "wikidata", "https://query.wikidata.org/sparql", str(WD),
+    "wikidata", str(BY_NAME["wikidata"].endpoint), BY_NAME["wikidata"].space,
     ("<http://www.w3.org/2000/01/rdf-schema#label>", "<http://www.w3.org/2004/02/skos/core#altLabel>"),
     "<http://www.wikidata.org/prop/direct/P31>",
     "<http://www.wikidata.org/prop/direct/P31>/<http://www.wikidata.org/prop/direct/P279>*",
@@ -64,7 +66,7 @@ WIKIDATA = Profile(
      GK.Organisation: _ORGANISATION, GK.Person: _wd("Q5"), SCHEMA.City: _wd("Q515")},
     ("en", "fr", "mul"))
 DBPEDIA = Profile(
-    "dbpedia", "https://dbpedia.org/sparql", "http://dbpedia.org/resource/",
+    "dbpedia", str(BY_NAME["dbpedia"].endpoint), BY_NAME["dbpedia"].space,
     ("<http://www.w3.org/2000/01/rdf-schema#label>",), "a", "a", f"<{DBO}country>",
     {GK.State: (f"<{DBO}Country>",), GK.Company: (f"<{DBO}Company>",), GK.Organisation: (f"<{DBO}Organisation>",),
      GK.Person: (f"<{DBO}Person>",), SCHEMA.City: (f"<{DBO}City>",), SCHEMA.Place: (f"<{DBO}Place>",),
@@ -113,10 +115,10 @@ class Cache:
         """The rows of a SELECT, as plain strings: from the cache when it holds them (and no refresh is asked),
         else from the endpoint."""
         path = self._path(endpoint, query)
-        if path is not None and path.is_file() and not self.refresh:
+        cached = self._read(path) if path is not None and not self.refresh else None
+        if cached is not None:
             self.reused += 1
-            rows: list[dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))["rows"]
-            return rows
+            return cached
         _, answer = remote.select(endpoint, query, limits)
         self.sent += 1
         rows = [{name: str(value) for name, value in row.items()} for row in answer]
@@ -125,6 +127,17 @@ class Cache:
             path.write_text(json.dumps({"endpoint": endpoint, "query": query, "rows": rows}, ensure_ascii=False),
                             encoding="utf-8")
         return rows
+
+    @staticmethod
+    def _read(path: Path) -> list[dict[str, str]] | None:
+        """The rows a cache file holds; None when there is none or it is unreadable (then the endpoint is asked)."""
+        try:
+            rows = json.loads(path.read_text(encoding="utf-8"))["rows"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            return None
+        return [{str(k): str(v) for k, v in r.items()} for r in rows]
 
     def _path(self, endpoint: str, query: str) -> Path | None:
         if self.folder is None:
@@ -190,16 +203,26 @@ def query(entity: Entity, profile: Profile) -> str:
 
 
 def _variants(labels: Iterable[str]) -> list[str]:
-    """Each label as written and without a leading article ("la France" -> "France", "l'OCDE" -> "OCDE")."""
-    out: dict[str, None] = {}
+    """The forms a label may take as an external label, which is matched exactly: as written, without a leading
+    article ("la France" -> "France", "l'OCDE" -> "OCDE"), then each also capitalised and without accents."""
+    bare: dict[str, None] = {}
     for label in labels:
-        out[label] = None
+        bare[label] = None
         head, _, rest = label.partition(" ")
         if rest and match.normalise(head) in match.ARTICLES:
-            out[rest] = None
+            bare[rest] = None
         if label[:2].lower() in ("l'", "l’") and len(label) > 2:
-            out[label[2:]] = None
+            bare[label[2:]] = None
+    out = dict(bare)
+    for form in bare:
+        for variant in (form[:1].upper() + form[1:], _unaccented(form)):
+            out.setdefault(variant, None)
     return list(out)
+
+
+def _unaccented(text: str) -> str:
+    """The text without combining marks ("Côte d'Ivoire" -> "Cote d'Ivoire")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def score(entity: Entity, row: dict[str, str]) -> Candidate:
@@ -207,7 +230,8 @@ def score(entity: Entity, row: dict[str, str]) -> Candidate:
     labels = [label for label in row.get("labels", "").split(SEPARATOR) if label]
     names = [name for name in row.get("names", "").split(SEPARATOR) if name]  # the labels or aliases that matched
     label_score = max((match.best(label, entity.labels) for label in [*labels, *names]), default=0.0)
-    type_match = 1 if row.get("typeMatch") else (-1 if entity.types and int(row.get("classes") or 0) else 0)
+    typed = row.get("classes", "0").strip() not in ("", "0")  # a count of the item's classes (a remote may send junk)
+    type_match = 1 if row.get("typeMatch") else (-1 if entity.types and typed else 0)
     countries = set(row.get("countries", "").split())
     country_match = 0 if not entity.countries or not countries else (1 if entity.countries & countries else -1)
     total = round(70 * label_score + 20 * type_match + 10 * country_match)

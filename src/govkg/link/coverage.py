@@ -9,22 +9,23 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from govkg.link.reference import ISO_PAGE, TARGETS, Mapping, ReferenceRow
+from govkg.link.reference import Mapping, ReferenceRow
 from govkg.namespaces import GK, GKD, SCHEMA, bind_prefixes
+from govkg.targets import TARGETS
 
 # The kinds of entity that can have an item in another graph (issue: states, international organisations,
 # companies, people, places, events, instruments); roles, memberships, acts and commitments cannot.
 LINKABLE = (GK.Actor, GK.Event, GK.SummitSeries, GK.Instrument, SCHEMA.Place)
-TARGET_SPACES = {**{t.name: t.namespace for t in TARGETS}, "iso3166": ISO_PAGE}
+TARGET_SPACES = {t.name: t.space for t in TARGETS}
 
 
 @dataclass
 class ClassCoverage:
-    """One class: its entities, those the reference gives a checked QID for (linkable), and the linked ones."""
+    """One class: its (linkable) entities, those the reference gives a checked QID for, and the linked ones."""
 
     cls: str
-    entities: int = 0
     linkable: int = 0
+    checked: int = 0
     linked: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TARGET_SPACES, 0))
 
 
@@ -50,8 +51,8 @@ class Coverage:
         """The sum over every class."""
         total = ClassCoverage("total")
         for row in self.classes:
-            total.entities += row.entities
             total.linkable += row.linkable
+            total.checked += row.checked
             for name, n in row.linked.items():
                 total.linked[name] += n
         return total
@@ -69,8 +70,8 @@ def coverage(entities: Graph, links: Graph, ontology: Graph, reference: dict[str
         label = names.namespace_manager.normalizeUri(cls)
         row = rows.setdefault(label, ClassCoverage(label))
         slug = str(entity).removeprefix(str(GKD))
-        row.entities += 1
-        row.linkable += _checked(by_entity.get(slug))
+        row.linkable += 1
+        row.checked += _checked(by_entity.get(slug))
         targets = _targets_of(links, entity)
         for name in targets:
             row.linked[name] += 1
@@ -132,11 +133,11 @@ def _link_counts(links: Graph, names: Graph) -> dict[str, dict[str, int]]:
 def text(report: Coverage) -> str:
     """The report as aligned plain text."""
     width = max(len(r.cls) for r in [*report.classes, report.total])
-    head = f"{'class':<{width}}  entities  linkable  " + "  ".join(f"{n:>8}" for n in TARGET_SPACES)
-    lines = ["Link coverage by class: entities; linkable (the reference gives a checked QID); linked to each graph",
-             head]
+    head = f"{'class':<{width}}  linkable   checked  " + "  ".join(f"{n:>8}" for n in TARGET_SPACES)
+    lines = ["Link coverage by class: linkable entities; checked (the reference table confirms a QID); "
+             "linked to each graph", head]
     for row in [*report.classes, report.total]:
-        lines.append(f"{row.cls:<{width}}  {row.entities:>8}  {row.linkable:>8}  "
+        lines.append(f"{row.cls:<{width}}  {row.linkable:>8}  {row.checked:>8}  "
                      + "  ".join(f"{row.linked[n]:>8}" for n in TARGET_SPACES))
     lines.append("")
     lines.append("Links by target graph: " + "; ".join(

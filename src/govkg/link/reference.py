@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from govkg.namespaces import DBR, GK, GKD, GRAPH, LINK, REFERENCE, WD, bind_prefixes
+from govkg.namespaces import GK, GKD, GRAPH, LINK, REFERENCE, bind_prefixes
+from govkg.targets import BY_NAME
 
 REFERENCE_FILE = Path("reference") / "wikidata-links.csv"
 MAPPING_FILE = Path("links.tsv")
@@ -30,23 +30,10 @@ REFERENCE_NODE = REFERENCE["wikidata-links"]
 REVIEWED_NODE = REFERENCE["links-reviewed"]
 RELATIONS = {"owl:sameAs": OWL.sameAs, "skos:exactMatch": SKOS.exactMatch, "skos:closeMatch": SKOS.closeMatch}
 CONFIDENCES = ("verified", "likely", "unknown")
-ISO_PAGE = "https://www.iso.org/obp/ui/#iso:code:3166:"
+ISO = BY_NAME["iso3166"]
 REFERENCE_COLUMNS = ("label", "wikidata_qid", "dbpedia_resource", "confidence", "evidence")
-
-
-@dataclass(frozen=True)
-class Target:
-    """An external graph links point into: the reference column holding the identifier and how it becomes an IRI."""
-
-    name: str
-    column: str
-    namespace: str
-    pattern: re.Pattern[str]
-
-
-# Wikidata item IRIs are http://www.wikidata.org/entity/Q<n>; DBpedia resource names are English Wikipedia titles.
-TARGETS = (Target("wikidata", "wikidata_qid", str(WD), re.compile(r"Q[1-9][0-9]*")),
-           Target("dbpedia", "dbpedia_resource", str(DBR), re.compile(r"[^\s<>\"{}|\\^`#?]+")))
+# The reference table's identifier columns, and the external graph each one names a resource of.
+ID_COLUMNS = {"wikidata": "wikidata_qid", "dbpedia": "dbpedia_resource"}
 
 
 class LinkError(ValueError):
@@ -95,10 +82,10 @@ def _reference_row(path: Path, line: int, record: dict[str, str]) -> ReferenceRo
     values = {k: (record.get(k) or "").strip() for k in REFERENCE_COLUMNS}
     if values["confidence"] not in CONFIDENCES:
         raise LinkError(f"{path}:{line}: confidence {values['confidence']!r} is not one of {', '.join(CONFIDENCES)}")
-    ids = {t.name: values[t.column] for t in TARGETS}
-    for target in TARGETS:
-        if ids[target.name] and not target.pattern.fullmatch(ids[target.name]):
-            raise LinkError(f"{path}:{line}: {ids[target.name]!r} is not a {target.name} identifier")
+    ids = {name: values[column] for name, column in ID_COLUMNS.items()}
+    for name, identifier in ids.items():
+        if identifier and not BY_NAME[name].pattern.fullmatch(identifier):
+            raise LinkError(f"{path}:{line}: {identifier!r} is not a {name} identifier")
     return ReferenceRow(line, values["label"], ids, values["confidence"], values["evidence"])
 
 
@@ -182,10 +169,10 @@ def _tsv_rows(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
 
 
 def _target_of(path: Path, line: int, target: str) -> str:
-    """The name of the external graph `target` is an item of; LinkError if it is none of TARGETS."""
-    for t in TARGETS:
-        if target.startswith(t.namespace) and t.pattern.fullmatch(target[len(t.namespace):]):
-            return t.name
+    """The name of the external graph `target` is an item of; LinkError if it is none of them."""
+    for name in ID_COLUMNS:
+        if BY_NAME[name].holds(target):
+            return name
     raise LinkError(f"{path}:{line}: {target!r} is not a Wikidata item or DBpedia resource IRI")
 
 
@@ -212,11 +199,11 @@ def _describe_reference(graph: Graph, path: Path) -> None:
 
 def _add_reference_links(graph: Graph, entity: URIRef, mapping: Mapping, row: ReferenceRow) -> None:
     """One link per identifier the row gives, each with its evidence record."""
-    for target in TARGETS:
-        if row.ids[target.name]:
-            item = URIRef(target.namespace + row.ids[target.name])
+    for name, identifier in row.ids.items():
+        if identifier:
+            item = URIRef(BY_NAME[name].iri(identifier))
             record = _add_link(graph, entity, RELATIONS[mapping.relation], item,
-                               LINK[f"{mapping.entity}/{target.name}"], row.confidence, row.evidence)
+                               LINK[f"{mapping.entity}/{name}"], row.confidence, row.evidence)
             graph.add((record, PROV.wasDerivedFrom, REFERENCE_NODE))
             graph.add((record, GK.referenceRow, Literal(row.line, datatype=XSD.positiveInteger)))
             if mapping.comment:
@@ -227,14 +214,14 @@ def _iso_codes(entities: Graph) -> Iterable[tuple[URIRef, str]]:
     """(state, ISO 3166-1 alpha-2 code) for every state that carries one."""
     for state in entities.subjects(RDF.type, GK.State):
         code = entities.value(state, GK.iso3166Alpha2)
-        if isinstance(state, URIRef) and code is not None and re.fullmatch(r"[A-Z]{2}", str(code)):
+        if isinstance(state, URIRef) and code is not None and ISO.pattern.fullmatch(str(code)):
             yield state, str(code)
 
 
 def _add_iso_link(graph: Graph, state: URIRef, code: str) -> None:
     """rdfs:seeAlso the code's page on ISO's Online Browsing Platform, derived from the entity's own code."""
     slug = str(state).removeprefix(str(GKD))
-    record = _add_link(graph, state, RDFS.seeAlso, URIRef(ISO_PAGE + code), LINK[f"{slug}/iso3166"], "derived",
+    record = _add_link(graph, state, RDFS.seeAlso, URIRef(ISO.iri(code)), LINK[f"{slug}/iso3166"], "derived",
                        f"ISO 3166-1 alpha-2 code {code}, the entity's gk:iso3166Alpha2 (data/entities.ttl); "
                        f"the page of that code on ISO's Online Browsing Platform")
     graph.add((record, PROV.wasDerivedFrom, GRAPH["entities"]))

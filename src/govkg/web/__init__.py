@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "SERVICE_CONNECT_TIMEOUT": 5,   # seconds to open a connection to an allowlisted endpoint
     "SERVICE_READ_TIMEOUT": 20,     # seconds to wait for its answer (never past the query's deadline)
     "SERVICE_MAX_BYTES": 16_000_000,  # largest answer read from an endpoint
+    "SERVICE_MAX_TOTAL_BYTES": 32_000_000,  # bytes one query may read from all endpoints (400 past it)
+    "SERVICE_MAX_REQUESTS": 100,    # requests one query may send to endpoints (400 past it)
 }
 # Sent with every response (SECURITY.md items 14-15): no sniffing, no framing, no inline script.
 SECURITY_HEADERS = {

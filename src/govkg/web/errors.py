@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("govkg")
 
@@ -32,7 +32,7 @@ def _unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return _http(error)
     log.exception("unexpected error", exc_info=error)
-    return plain(500, f"500 {InternalServerError.name}: the server failed to answer; the failure is logged")
+    return plain(500, "500 Internal Server Error: the server failed to answer; the failure is logged")
 
 
 def register(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, url_for
 from rdflib import Graph
 
-from govkg import describe, formats, serialize
+from govkg import describe, formats, jsonld
 from govkg.describe import dump_names
 from govkg.web import respond
 from govkg.web.downloads import DUMP_FORMATS
@@ -40,7 +40,7 @@ def void() -> Response:
 @bp.route("/context.jsonld")
 def context() -> Response:
     """govkg's JSON-LD @context, the one every JSON-LD answer is compacted with."""
-    body = current_app.json.dumps({"@context": serialize.context(current().base)}).encode("utf-8")
+    body = current_app.json.dumps({"@context": jsonld.context(current().base)}).encode("utf-8")
     response = respond.data(body, "application/ld+json")
     response.cache_control.public = True
     response.cache_control.max_age = 86400

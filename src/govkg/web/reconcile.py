@@ -203,8 +203,8 @@ def _count(name: str, minimum: int = 1) -> int | None:
     given = request.args.get(name, "")
     if not given:
         return None
-    if not (given.isascii() and given.isdigit()) or int(given) < minimum:
-        raise Refused(f"{name} must be an integer of at least {minimum}")
+    if not (given.isascii() and given.isdigit()) or len(given) > 9 or int(given) < minimum:
+        raise Refused(f"{name} must be an integer from {minimum} to 999999999")
     return int(given)
 
 

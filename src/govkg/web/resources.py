@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from rdflib import Graph, URIRef
@@ -19,6 +19,7 @@ from rdflib.namespace import OWL
 from rdflib.term import Node
 
 from govkg import formats, page, resource, serialize
+from govkg.iri import to_iri
 from govkg.page import Catalogue, Page
 from govkg.web import conneg, respond
 from govkg.web.errors import plain
@@ -35,6 +36,8 @@ REDIRECTS = {"dataset": "meta.void"}
 CATALOGUE = "id/"  # the index of entities by class: a page of this server, not an IRI of the data
 CACHE_SIZE = 1024  # descriptions kept per process: the data cannot change while a process serves it
 SAFE = "/#:@!$&'()*+,;=-._~%"  # characters left as they are in local links
+# The request target as the client sent it, percent-encoding intact: gunicorn sets the first, Werkzeug both.
+RAW_URI = ("RAW_URI", "REQUEST_URI")
 _KEY = "govkg.resources"
 
 
@@ -47,6 +50,7 @@ class Resources:
         self._index: resource.Index | None = None
         self.cache: OrderedDict[str, tuple[Page | Catalogue, Graph]] = OrderedDict()
         self.labels: dict[Node, list[tuple[Node, Node, Node]]] = {}  # labels read so far, by node
+        self.blanks: resource.Blanks = {}  # the blank nodes of the graphs read so far
 
     def index(self) -> resource.Index:
         """Every IRI under the base the dataset mentions."""
@@ -74,7 +78,7 @@ class Resources:
         if iri == base + CATALOGUE:
             graph = resource.catalogue(select, base, self.labels)
             return page.catalogue(graph, base), graph
-        description = resource.gather(select, iri, self.index(), known=self.labels)
+        description = resource.gather(select, iri, self.index(), known=self.labels, blanks=self.blanks)
         return page.page(description, base), resource.twin(description)
 
 
@@ -94,15 +98,17 @@ class Variant:
 
 @bp.route("/<path:path>")
 def resource_page(path: str) -> Response:
-    """The IRI <base>PATH as HTML or RDF: by suffix (.ttl .jsonld .nt .rdf .html), `format=` or Accept."""
-    stem, fixed = _split(path)
+    """The IRI <base>PATH as HTML or RDF: by suffix (.ttl .jsonld .nt .rdf .html), `format=` or Accept. PATH
+    is read as sent (`path`, decoded by Werkzeug, cannot tell an IRI's %2F from / or its %20 from a space)."""
+    sent = _sent_path()
+    stem, fixed = _split(sent)
     if stem in REDIRECTS:
         target = url_for(REDIRECTS[stem]) + (f"?format={fixed}" if fixed else "")
         return Response(status=303, headers={"Location": target, "Vary": "Accept"})
     resources = _resources()
-    found = _find(resources, path, stem, fixed)
+    found = _find(resources, sent)
     if found is None:
-        return not_found(resources.state.base + path)
+        return not_found(resources.state.base + sent)
     iri, stem, fixed = found
     try:
         media_type, name = conneg.by_name(fixed, "graph") if fixed else respond.choose("graph")
@@ -111,15 +117,46 @@ def resource_page(path: str) -> Response:
     return _answer(resources, iri, stem, media_type, name)
 
 
-def _find(resources: Resources, path: str, stem: str, fixed: str | None) -> tuple[str, str, str | None] | None:
-    """The IRI to describe, the path of its document and the format a suffix fixes. An IRI that itself ends
-    like a suffix is served as it is; otherwise a suffix names a format of the IRI without it."""
+def _sent_path() -> str:
+    """The request path after the script root with its percent-encoding as sent. Without a raw URI from the
+    server, or with one PATH_INFO does not come from (a proxy rewrote it), the decoded path is quoted again:
+    then %2F reads as /, the one thing lost."""
+    root, path = request.script_root, request.path
+    raw = next((request.environ[key] for key in RAW_URI if key in request.environ), "")
+    try:
+        sent = raw.encode("latin-1").decode("utf-8")  # a WSGI string holds the bytes as latin-1 (PEP 3333)
+    except UnicodeError:
+        sent = ""
+    if not sent.startswith("/"):
+        sent = urlsplit(sent).path  # absolute-form request target (RFC 9112 §3.2.2)
+    sent = sent.partition("?")[0]
+    if sent.startswith(root + "/") and unquote(sent) == root + path:
+        return sent[len(root) + 1:]
+    return quote(path[1:], safe=SAFE.replace("%", ""))  # a % in the decoded path was sent as %25
+
+
+def _find(resources: Resources, sent: str) -> tuple[str, str, str | None] | None:
+    """The IRI to describe, the path of its document and the format a suffix fixes. The path names an IRI in
+    its IRI form (RFC 3987 §3.2: `c%C3%B4te` is <…côte>) or, failing that, as sent; a path that is not a valid
+    IRI names nothing. An IRI that itself ends like a suffix is served as it is; otherwise a suffix names a
+    format of the IRI without it."""
     base = resources.state.base
-    for candidate, fmt in [(path, None), *([(stem, fixed)] if fixed else [])]:
+    for candidate, fmt in _candidates(sent):
+        if not resource.is_iriref(base + candidate):
+            continue
         iri = base + candidate if candidate == CATALOGUE else resources.index().resolve(base + candidate)
         if iri is not None:
             return iri, candidate, fmt
     return None
+
+
+def _candidates(sent: str) -> list[tuple[str, str | None]]:
+    """(path, fixed format) in the order they are tried: the IRI form first, each whole and then without a suffix."""
+    found: list[tuple[str, str | None]] = []
+    for path in dict.fromkeys((to_iri(sent), sent)):
+        stem, fixed = _split(path)
+        found += [(path, None), *([(stem, fixed)] if fixed else [])]
+    return found
 
 
 def _split(path: str) -> tuple[str, str | None]:
@@ -170,7 +207,7 @@ def _html(model: Page | Catalogue, variants: list[Variant], base: str) -> str:
     else:
         types = {value.node for value in model.main.types}
         template, title = next((t for cls, t in TEMPLATES.items() if cls in types), "resource.html"), model.title()
-    return render_template(template, title=title, page=model, alternates=variants,
+    return render_template(template, title=title, page=model, alternates=variants, written=page.Written(),
                            href=lambda node: href(node, base), curie=lambda node: page.curie(str(node), base))
 
 
@@ -188,8 +225,8 @@ def href(node: Node, base: str) -> str | None:
     iri = str(node)
     if not isinstance(node, URIRef):
         return None
-    if iri.startswith(base):
-        return f"{request.script_root}/{quote(iri[len(base):], safe=SAFE)}"
+    if iri.startswith(base):  # one the store kept though it is no IRI (`<…a b>`) has no page to link to
+        return f"{request.script_root}/{quote(iri[len(base):], safe=SAFE)}" if resource.is_iriref(iri) else None
     return iri if urlsplit(iri).scheme in ("http", "https") else None
 
 

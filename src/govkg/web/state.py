@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -127,10 +127,12 @@ def federation(config: Mapping[str, Any]) -> federate.Policy:
         raise ConfigError(str(error)) from None
     limits = Limits(_positive(config, "SERVICE_CONNECT_TIMEOUT"), _positive(config, "SERVICE_READ_TIMEOUT"),
                     int(_positive(config, "SERVICE_MAX_BYTES")))
+    requests, total = int(_positive(config, "SERVICE_MAX_REQUESTS")), int(_positive(config, "SERVICE_MAX_TOTAL_BYTES"))
     try:
-        return federate.policy(_endpoints(config["SERVICE_ALLOWLIST"]), limits)
+        policy = federate.policy(_endpoints(config["SERVICE_ALLOWLIST"]), limits)
     except ValueError as error:
         raise ConfigError(f"SERVICE_ALLOWLIST: {error}") from None
+    return replace(policy, max_requests=requests, max_total_bytes=total)
 
 
 def _endpoints(value: object) -> list[str]:

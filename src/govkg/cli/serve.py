@@ -1,0 +1,82 @@
+"""The serve sub-command: the web app on Werkzeug or gunicorn, or one request answered in-process."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from govkg import build as buildmod
+from govkg.cli.common import EXIT_INVALID, EXIT_OK, CliError, federation_options
+from govkg.cli.data import cmd_build
+from govkg.engine import ENGINES
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register serve."""
+    _serve_parser(sub)
+
+
+def _serve_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="serve the dataset: SPARQL 1.1 endpoint, downloads, descriptions")
+    p.add_argument("--host", default=os.environ.get("GOVKG_HOST", "127.0.0.1"), help="default: 127.0.0.1")
+    p.add_argument("--port", type=int, default=int(os.environ.get("GOVKG_PORT", "8000")), help="default: 8000")
+    p.add_argument("--engine", choices=sorted(ENGINES), help="query engine (default: $GOVKG_ENGINE or oxigraph)")
+    p.add_argument("--dataset", type=Path, help="serve this built dataset (.nq/.trig) instead of build/govkg.nq")
+    p.add_argument("--graph", action="append", default=[], metavar="IRI=FILE",
+                   help="also serve FILE as the named graph IRI; repeatable")
+    p.add_argument("--no-project", action="store_true", help="serve only the --graph files")
+    p.add_argument("--timeout", type=float, help="query deadline in seconds (default: $GOVKG_QUERY_TIMEOUT or 30)")
+    p.add_argument("--production", action="store_true", help="run under gunicorn with several worker processes")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default: 2)")
+    p.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default: 8)")
+    p.add_argument("--get", metavar="PATH", help="answer one GET request in-process, print it and exit")
+    federation_options(p)
+    p.set_defaults(func=cmd_serve)
+
+
+def serve_config(args: argparse.Namespace) -> dict[str, object]:
+    """The app configuration given on the command line (GOVKG_* variables fill in the rest)."""
+    config: dict[str, object] = {"ROOT": str(args.root), "BASE_IRI": args.base_iri, "PROJECT": not args.no_project}
+    for key, value in [("ENGINE", args.engine), ("QUERY_TIMEOUT", args.timeout),
+                       ("DATASET", args.dataset and str(args.dataset)), ("GRAPHS", args.graph or None),
+                       ("SERVICE_ALLOWLIST", [] if args.no_federation else args.allow_service)]:
+        if value is not None:
+            config[key] = value
+    return config
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the built dataset (building it first when missing or older than its inputs)."""
+    from govkg.web import ConfigError, server  # the web stack loads only for this command
+
+    given = args.dataset or os.environ.get("GOVKG_DATASET")
+    if not args.no_project and not given and buildmod.is_stale(args.root, args.root / "build"):
+        sys.stderr.write("govkg: building the dataset first (build/ is missing or older than its inputs)\n")
+        if cmd_build(argparse.Namespace(root=args.root, base_iri=args.base_iri, out=args.root / "build")):
+            return EXIT_INVALID
+    config = serve_config(args)
+    try:
+        app = server.create_app(config)  # also in production: fail here, once, before forking workers
+    except ConfigError as error:
+        raise CliError(str(error)) from None
+    if args.get:
+        return _get(app, args.get)
+    if args.production:
+        server.production(config, args.host, args.port, args.workers, args.threads)
+        return EXIT_OK
+    sys.stderr.write(f"govkg: SPARQL endpoint at http://{args.host}:{args.port}/sparql\n")
+    server.development(app, args.host, args.port)
+    return EXIT_OK
+
+
+def _get(app: Flask, path: str) -> int:
+    """Answer one GET in-process (like `datasette --get`): body to stdout, exit 1 on an error status."""
+    response = app.test_client().get(path)
+    sys.stdout.buffer.write(response.get_data())
+    return EXIT_OK if response.status_code < 400 else EXIT_INVALID
