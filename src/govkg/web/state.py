@@ -79,7 +79,7 @@ def sources(config: Mapping[str, Any]) -> list[Source]:
         if not path.is_file():
             raise ConfigError(f"no built dataset at {path}: run 'govkg build' first")
         found.append(Source(path))
-    for item in _graph_items(config["GRAPHS"]):
+    for item in _items(config["GRAPHS"], "GRAPHS", "IRI=FILE items"):
         iri, _, file = item.partition("=")
         if not iri or not file or not Path(file).is_file():
             raise ConfigError(f"bad graph {item!r}: expected IRI=FILE with an existing file")
@@ -87,13 +87,13 @@ def sources(config: Mapping[str, Any]) -> list[Source]:
     return found
 
 
-def _graph_items(value: object) -> list[str]:
-    """GRAPHS as a list of 'IRI=FILE' items (a list, or a string separated by whitespace)."""
+def _items(value: object, key: str, what: str) -> list[str]:
+    """A list setting: a list, or a string of items separated by whitespace (as GOVKG_* variables give it)."""
     if isinstance(value, str):
         return value.split()
     if isinstance(value, list | tuple):
         return [str(v) for v in value]
-    raise ConfigError("GRAPHS must be a list of IRI=FILE items")
+    raise ConfigError(f"{key} must be a list of {what}")
 
 
 def open_state(config: Mapping[str, Any]) -> State:
@@ -129,19 +129,12 @@ def federation(config: Mapping[str, Any]) -> federate.Policy:
                     int(_positive(config, "SERVICE_MAX_BYTES")))
     requests, total = int(_positive(config, "SERVICE_MAX_REQUESTS")), int(_positive(config, "SERVICE_MAX_TOTAL_BYTES"))
     try:
-        policy = federate.policy(_endpoints(config["SERVICE_ALLOWLIST"]), limits)
+        policy = federate.policy(_items(config["SERVICE_ALLOWLIST"], "SERVICE_ALLOWLIST", "endpoint IRIs"), limits)
     except ValueError as error:
         raise ConfigError(f"SERVICE_ALLOWLIST: {error}") from None
     return replace(policy, max_requests=requests, max_total_bytes=total)
 
 
-def _endpoints(value: object) -> list[str]:
-    """SERVICE_ALLOWLIST as a list: a list, or IRIs separated by whitespace (GOVKG_SERVICE_ALLOWLIST)."""
-    if isinstance(value, str):
-        return value.split()
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value]
-    raise ConfigError("SERVICE_ALLOWLIST must be a list of endpoint IRIs")
 
 
 def _positive(config: Mapping[str, Any], key: str) -> float:
