@@ -69,22 +69,39 @@ def verify(running: dict[str, Server], queries: dict[str, str]) -> dict[str, int
 
 def python_runner(requests: dict[str, int], concurrency: int, queries: dict[str, str]) -> Callable[..., Any]:
     """A runner sending `requests[name]` GETs with the stdlib client (load.py)."""
+
     def run(server: Server, name: str) -> dict[str, Any]:
         return load.run(server.url, queries[name], requests[name], concurrency)
+
     return run
 
 
 def wrk_runner(seconds: float, concurrency: int, queries: dict[str, str], script: Path) -> Callable[..., Any]:
     """A runner driving wrk for `seconds` with `concurrency` connections (GET only, status checked)."""
+
     def run(server: Server, name: str) -> dict[str, Any]:
         req = load.sparql_request(name, server.endpoint, queries[name])
-        argv = ["wrk", "-t", str(min(2, concurrency)), "-c", str(concurrency), "-d", f"{max(1, round(seconds))}s",
-                "--timeout",
-                "30s", "-s", str(script), "-H", f"Accept: {req.accept}", f"http://{servers.HOST}:{server.port}{req.path}"]
+        argv = [
+            "wrk",
+            "-t",
+            str(min(2, concurrency)),
+            "-c",
+            str(concurrency),
+            "-d",
+            f"{max(1, round(seconds))}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(script),
+            "-H",
+            f"Accept: {req.accept}",
+            f"http://{servers.HOST}:{server.port}{req.path}",
+        ]
         done = subprocess.run(argv, capture_output=True, text=True)
         if done.returncode:
             raise RuntimeError(f"wrk failed: {done.stderr or done.stdout}")
         return parse_wrk(done.stdout)
+
     return run
 
 
@@ -93,17 +110,24 @@ def parse_wrk(output: str) -> dict[str, Any]:
     line = next(line for line in output.splitlines() if line.startswith("WRKJSON "))
     raw = json.loads(line.removeprefix("WRKJSON "))
     seconds = raw["duration_us"] / 1e6
-    return {"requests": int(raw["requests"]), "rps": round(raw["requests"] / seconds, 1),
-            "p50_ms": raw["p50_us"] / 1000, "p95_ms": raw["p95_us"] / 1000, "errors": int(raw["errors"]),
-            "bytes": int(raw["bytes"] / max(1, raw["requests"]))}
+    return {
+        "requests": int(raw["requests"]),
+        "rps": round(raw["requests"] / seconds, 1),
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "errors": int(raw["errors"]),
+        "bytes": int(raw["bytes"] / max(1, raw["requests"])),
+    }
 
 
 def with_cpu(runner: Runner) -> Runner:
     """The runner, adding the server's CPU milliseconds per request (all its processes) to the figures."""
+
     def run(server: Server, name: str) -> dict[str, Any]:
         before = servers.cpu_seconds(server)
         result = runner(server, name)
         return {**result, "cpu_ms": 1000 * (servers.cpu_seconds(server) - before) / max(1, result["requests"])}
+
     return run
 
 
@@ -126,17 +150,32 @@ def row(name: str, requests: str, results: dict[str, list[dict[str, Any]]]) -> l
     """One table row: req/s of each server, the ratio, latencies and errors."""
     g, o = results["govkg"], results["oxigraph"]
     ratio = median(g, "rps") / median(o, "rps")
-    return [name, requests, f"{median(g, 'rps'):.0f}", f"{median(o, 'rps'):.0f}", f"{ratio:.2f}x",
-            f"{median(g, 'p50_ms'):.1f} / {median(g, 'p95_ms'):.1f}",
-            f"{median(o, 'p50_ms'):.1f} / {median(o, 'p95_ms'):.1f}",
-            f"{median(g, 'cpu_ms'):.2f} / {median(o, 'cpu_ms'):.2f}",
-            f"{sum(r['errors'] for r in g)} / {sum(r['errors'] for r in o)}"]
+    return [
+        name,
+        requests,
+        f"{median(g, 'rps'):.0f}",
+        f"{median(o, 'rps'):.0f}",
+        f"{ratio:.2f}x",
+        f"{median(g, 'p50_ms'):.1f} / {median(g, 'p95_ms'):.1f}",
+        f"{median(o, 'p50_ms'):.1f} / {median(o, 'p95_ms'):.1f}",
+        f"{median(g, 'cpu_ms'):.2f} / {median(o, 'cpu_ms'):.2f}",
+        f"{sum(r['errors'] for r in g)} / {sum(r['errors'] for r in o)}",
+    ]
 
 
 def table(rows: list[list[str]]) -> str:
     """A plain-text table with a header."""
-    header = ["query", "per round", "govkg req/s", "oxigraph req/s", "ratio g/o", "govkg p50/p95 ms",
-              "oxigraph p50/p95 ms", "server CPU ms/req g/o", "errors g/o"]
+    header = [
+        "query",
+        "per round",
+        "govkg req/s",
+        "oxigraph req/s",
+        "ratio g/o",
+        "govkg p50/p95 ms",
+        "oxigraph p50/p95 ms",
+        "server CPU ms/req g/o",
+        "errors g/o",
+    ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in [header, *rows]]
     return "\n".join([lines[0], "  ".join("-" * w for w in widths), *lines[1:]])
@@ -152,21 +191,34 @@ def version(argv: list[str]) -> str:
 
 def machine() -> str:
     """The CPUs, the OS and the versions of everything measured."""
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     names = ("flask", "werkzeug", "gunicorn", "pyoxigraph")
     packages = ", ".join(f"{p} {importlib.metadata.version(p)}" for p in names)
-    return "\n".join([
-        f"machine: nproc={len(os.sched_getaffinity(0))} ({cpu}), {platform.platform()}",
-        f"python {platform.python_version()}; {packages}",
-        f"{version([servers.tool('govkg'), '--version'])}; {version([servers.tool('oxigraph'), '--version'])}; "
-        f"{version(['wrk', '--version']) if shutil.which('wrk') else 'wrk absent'}"])
+    return "\n".join(
+        [
+            f"machine: nproc={len(os.sched_getaffinity(0))} ({cpu}), {platform.platform()}",
+            f"python {platform.python_version()}; {packages}",
+            f"{version([servers.tool('govkg'), '--version'])}; {version([servers.tool('oxigraph'), '--version'])}; "
+            f"{version(['wrk', '--version']) if shutil.which('wrk') else 'wrk absent'}",
+        ]
+    )
 
 
 def _args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--requests", type=int, help="requests per round and query, python client "
-                   "(default: enough for ~--seconds on the slower server, 200..4000)")
+    p.add_argument(
+        "--requests",
+        type=int,
+        help="requests per round and query, python client "
+        "(default: enough for ~--seconds on the slower server, 200..4000)",
+    )
     p.add_argument("--seconds", type=float, default=1.5, help="target length of a round (default 1.5)")
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--concurrency", type=int, default=8)
@@ -188,12 +240,16 @@ def calibrate(running: dict[str, Server], queries: dict[str, str], args: argpars
     return counts
 
 
-def measure(running: dict[str, Server], client: str, queries: dict[str, str], args: argparse.Namespace,
-            script: Path) -> dict[str, Any]:
+def measure(
+    running: dict[str, Server], client: str, queries: dict[str, str], args: argparse.Namespace, script: Path
+) -> dict[str, Any]:
     """Every query's rounds with one client; prints its table and returns the raw figures."""
     requests = calibrate(running, queries, args)  # also the warm-up, whichever the client
-    runner = with_cpu(python_runner(requests, args.concurrency, queries) if client == "python"
-                      else wrk_runner(args.seconds, args.concurrency, queries, script))
+    runner = with_cpu(
+        python_runner(requests, args.concurrency, queries)
+        if client == "python"
+        else wrk_runner(args.seconds, args.concurrency, queries, script)
+    )
     raw = {name: rounds(running, runner, name, args.rounds) for name in queries}
     size = {name: str(requests[name]) if client == "python" else f"{max(1, round(args.seconds))}s" for name in queries}
     print(f"\nclient {client}: concurrency {args.concurrency}, {args.rounds} rounds, medians of rounds")
@@ -206,16 +262,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _args(argv)
     servers.exit_on_sigterm()
     queries, dataset = read_queries(args.queries), servers.dataset_or_exit(args.dataset)
-    clients = ["python", "wrk"] if (args.client or ("both" if shutil.which("wrk") else "python")) == "both" \
-        else [args.client]
+    clients = (
+        ["python", "wrk"] if (args.client or ("both" if shutil.which("wrk") else "python")) == "both" else [args.client]
+    )
     print(machine(), flush=True)
     govkg = {"dataset": dataset, "workers": args.workers, "threads": args.threads}
-    with servers.running(("govkg", govkg), ("oxigraph", {"dataset": dataset})) as running, \
-            tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+    with (
+        servers.running(("govkg", govkg), ("oxigraph", {"dataset": dataset})) as running,
+        tempfile.NamedTemporaryFile("w", suffix=".lua") as script,
+    ):
         script.write(WRK_SCRIPT)
         script.flush()
-        print(f"govkg: {args.workers} gunicorn gthread workers x {args.threads} threads; oxigraph serve in memory; "
-              f"answers agree: {verify(running, queries)}", flush=True)
+        print(
+            f"govkg: {args.workers} gunicorn gthread workers x {args.threads} threads; oxigraph serve in memory; "
+            f"answers agree: {verify(running, queries)}",
+            flush=True,
+        )
         raw = {client: measure(running, client, queries, args, Path(script.name)) for client in clients}
     if args.json:
         args.json.write_text(json.dumps(raw, indent=1))

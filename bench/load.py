@@ -148,12 +148,17 @@ def stats(samples: list[Sample], wall: float) -> dict[str, Any]:
     """Throughput, latencies (ms) and errors of a set of samples sharing one wall-clock time."""
     latencies = [s.seconds for s in samples]
     errors = [s.error for s in samples if s.error]
-    return {"requests": len(samples), "seconds": round(wall, 3),
-            "rps": round(len(samples) / wall, 1) if wall else 0.0,
-            "p50_ms": round(1000 * statistics.median(latencies), 2) if latencies else 0.0,
-            "p95_ms": round(1000 * percentile(latencies, 95), 2), "errors": len(errors),
-            "reconnects": sum(s.reconnected for s in samples),
-            "error_kinds": sorted(set(errors))[:5], "bytes": statistics.median([s.size for s in samples] or [0])}
+    return {
+        "requests": len(samples),
+        "seconds": round(wall, 3),
+        "rps": round(len(samples) / wall, 1) if wall else 0.0,
+        "p50_ms": round(1000 * statistics.median(latencies), 2) if latencies else 0.0,
+        "p95_ms": round(1000 * percentile(latencies, 95), 2),
+        "errors": len(errors),
+        "reconnects": sum(s.reconnected for s in samples),
+        "error_kinds": sorted(set(errors))[:5],
+        "bytes": statistics.median([s.size for s in samples] or [0]),
+    }
 
 
 def summarize(samples: list[Sample], wall: float) -> dict[str, Any]:
@@ -163,8 +168,14 @@ def summarize(samples: list[Sample], wall: float) -> dict[str, Any]:
     return {**stats(samples, wall), "by_label": per}
 
 
-def run(url: str, query: str, requests: int = 200, concurrency: int = 8, accept: str | None = None,
-        reference: int | None = None) -> dict[str, Any]:
+def run(
+    url: str,
+    query: str,
+    requests: int = 200,
+    concurrency: int = 8,
+    accept: str | None = None,
+    reference: int | None = None,
+) -> dict[str, Any]:
     """Send `requests` GETs of one SPARQL query to the endpoint `url`; throughput, latencies and errors."""
     req = sparql_request("query", urlsplit(url).path or "/", query, accept)
     samples, wall = drive(url, [req] * requests, concurrency)

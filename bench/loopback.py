@@ -23,11 +23,16 @@ MIX = {"lookup": 30, "aggregate": 10, "construct": 10, "service-description": 15
 
 def kinds(endpoint: str, queries: Path) -> dict[str, load.Request]:
     """Every kind of request in the mix."""
-    found = {name: load.sparql_request(name, endpoint, (queries / f"{name}.rq").read_text(encoding="utf-8"))
-             for name in ("lookup", "aggregate", "construct")}
-    return {**found, "service-description": load.Request("service-description", endpoint, "text/turtle"),
-            "download-nq": load.Request("download-nq", "/download/govkg.nq", "application/n-quads"),
-            "health": load.Request("health", "/health", "application/json")}
+    found = {
+        name: load.sparql_request(name, endpoint, (queries / f"{name}.rq").read_text(encoding="utf-8"))
+        for name in ("lookup", "aggregate", "construct")
+    }
+    return {
+        **found,
+        "service-description": load.Request("service-description", endpoint, "text/turtle"),
+        "download-nq": load.Request("download-nq", "/download/govkg.nq", "application/n-quads"),
+        "health": load.Request("health", "/health", "application/json"),
+    }
 
 
 def plan(available: dict[str, load.Request], total: int, seed: int = 0) -> list[load.Request]:
@@ -42,8 +47,10 @@ def report(summary: dict[str, Any]) -> str:
     """Per-type lines (req/s is each type's share of the common wall-clock time) and the total."""
     lines = [f"{'type':<20} {'n':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>9} {'errors':>6}"]
     for label, s in [*summary["by_label"].items(), ("total", summary)]:
-        lines.append(f"{label:<20} {s['requests']:>5} {s['rps']:>8.1f} {s['p50_ms']:>8.1f} {s['p95_ms']:>8.1f} "
-                     f"{int(s['bytes']) if label != 'total' else '':>9} {s['errors']:>6}")
+        lines.append(
+            f"{label:<20} {s['requests']:>5} {s['rps']:>8.1f} {s['p50_ms']:>8.1f} {s['p95_ms']:>8.1f} "
+            f"{int(s['bytes']) if label != 'total' else '':>9} {s['errors']:>6}"
+        )
         if s["error_kinds"]:
             lines.append(f"    {label} errors: {', '.join(s['error_kinds'])}")
     return "\n".join(lines)
@@ -71,8 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         samples, wall = load.drive(f"http://{servers.HOST}:{govkg.port}/", requests, args.concurrency)
     load.check_sizes(samples)
     summary = load.summarize(samples, wall)
-    print(f"govkg --production: {args.workers} workers x {args.threads} threads; {len(samples)} requests, "
-          f"{args.concurrency} clients, {wall:.2f} s, {summary['reconnects']} reconnects")
+    print(
+        f"govkg --production: {args.workers} workers x {args.threads} threads; {len(samples)} requests, "
+        f"{args.concurrency} clients, {wall:.2f} s, {summary['reconnects']} reconnects"
+    )
     print(report(summary))
     print(f"errors: {summary['errors']}")
     return 1 if summary["errors"] or len(samples) != len(requests) else 0

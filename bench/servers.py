@@ -54,8 +54,9 @@ def spawn(name: str, argv: list[str], port: int, endpoint: str) -> Server:
     """Start a process in a new session (its own process group), logging to a temporary file."""
     log = Path(tempfile.mkstemp(prefix=f"bench-{name}-", suffix=".log")[1])
     with log.open("wb") as out:
-        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   start_new_session=True, cwd=ROOT)
+        process = subprocess.Popen(
+            argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, cwd=ROOT
+        )
     return Server(name, port, endpoint, process, log)
 
 
@@ -77,8 +78,9 @@ def _terminate(server: Server) -> None:
         server.process.wait()
 
 
-def request(port: int, method: str, path: str, body: bytes | None = None,
-            headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+def request(
+    port: int, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
     """One request on a fresh connection: (status, body)."""
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
     try:
@@ -114,8 +116,21 @@ def _poll(server: Server, path: str, seconds: float) -> None:
 def start_govkg(dataset: Path = DATASET, workers: int = 2, threads: int = 8) -> Server:
     """govkg in production mode (gunicorn gthread, `workers` processes of `threads` threads)."""
     port = free_port()
-    argv = [tool("govkg"), "--root", str(ROOT), "serve", "--port", str(port), "--dataset", str(dataset),
-            "--production", "--workers", str(workers), "--threads", str(threads)]
+    argv = [
+        tool("govkg"),
+        "--root",
+        str(ROOT),
+        "serve",
+        "--port",
+        str(port),
+        "--dataset",
+        str(dataset),
+        "--production",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+    ]
     server = spawn("govkg", argv, port, "/sparql")
     wait_ready(server, "/health")
     return server
@@ -137,8 +152,7 @@ def start_oxigraph(dataset: Path = DATASET) -> Server:
 
 def load(server: Server, dataset: Path) -> None:
     """POST the N-Quads dataset to the Oxigraph server's /store."""
-    status, body = request(server.port, "POST", "/store", dataset.read_bytes(),
-                           {"Content-Type": "application/n-quads"})
+    status, body = request(server.port, "POST", "/store", dataset.read_bytes(), {"Content-Type": "application/n-quads"})
     if status not in (200, 201, 204):
         raise RuntimeError(f"oxigraph refused the dataset: {status} {body[:200]!r}")
 

@@ -53,7 +53,7 @@ class InlinePool:
 
     def run(self, job: Callable[[Any], Any], seconds: float) -> Any:
         """Run the job now, with a deadline it can check."""
-        from govkg.deadline import Deadline
+        from govkg.engine.deadline import Deadline
 
         return job(Deadline(seconds))
 
@@ -117,8 +117,9 @@ def bare() -> WSGIApp:
             result = store.query(query[0], use_default_graph_as_union=True)
             assert isinstance(result, ox.QuerySolutions)
             body = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
-        start_response("200 OK", [("Content-Type", "application/sparql-results+json"),
-                                  ("Content-Length", str(len(body)))])
+        start_response(
+            "200 OK", [("Content-Type", "application/sparql-results+json"), ("Content-Length", str(len(body)))]
+        )
         return [body]
 
     return app
@@ -130,9 +131,24 @@ def start(name: str, dataset: Path) -> Server:
     if factory is None:
         return servers.start_govkg(dataset, workers, threads)
     port = servers.free_port()
-    argv = [servers.tool("gunicorn"), "--pythonpath", str(servers.BENCH), "-b", f"{servers.HOST}:{port}",
-            "-k", worker, "-w", str(workers), "--threads", str(threads), "--log-level", "warning",
-            "--worker-connections", "100", f"variants:{factory}"]
+    argv = [
+        servers.tool("gunicorn"),
+        "--pythonpath",
+        str(servers.BENCH),
+        "-b",
+        f"{servers.HOST}:{port}",
+        "-k",
+        worker,
+        "-w",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--log-level",
+        "warning",
+        "--worker-connections",
+        "100",
+        f"variants:{factory}",
+    ]
     server = servers.spawn("govkg", argv, port, "/sparql")
     servers.wait_ready(server, "/health")
     return server
@@ -154,16 +170,28 @@ def measure(name: str, oxigraph: Server, query: str, args: argparse.Namespace, s
     finally:
         servers.stop(server)
     rps, ref = compare.median(mine, "rps"), compare.median(theirs, "rps")
-    return [name, f"{rps:.0f}", f"{ref:.0f}", f"{rps / ref:.2f}x",
-            f"{compare.median(mine, 'p50_ms'):.2f} / {compare.median(mine, 'p95_ms'):.2f}",
-            f"{compare.median(mine, 'cpu_ms'):.3f} / {compare.median(theirs, 'cpu_ms'):.3f}",
-            str(sum(r["errors"] for r in mine))]
+    return [
+        name,
+        f"{rps:.0f}",
+        f"{ref:.0f}",
+        f"{rps / ref:.2f}x",
+        f"{compare.median(mine, 'p50_ms'):.2f} / {compare.median(mine, 'p95_ms'):.2f}",
+        f"{compare.median(mine, 'cpu_ms'):.3f} / {compare.median(theirs, 'cpu_ms'):.3f}",
+        str(sum(r["errors"] for r in mine)),
+    ]
 
 
 def table(rows: list[list[str]]) -> str:
     """A plain-text table."""
-    header = ["variant (lookup, wrk)", "req/s", "oxigraph req/s", "ratio", "p50/p95 ms", "CPU ms/req (vs oxigraph)",
-              "errors"]
+    header = [
+        "variant (lookup, wrk)",
+        "req/s",
+        "oxigraph req/s",
+        "ratio",
+        "p50/p95 ms",
+        "CPU ms/req (vs oxigraph)",
+        "errors",
+    ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in [header, *rows])
 
@@ -187,8 +215,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = [n for n in VARIANTS if not args.only or any(o in n for o in args.only)]
     print(compare.machine(), flush=True)
     rows = []
-    with servers.running(("oxigraph", {"dataset": args.dataset})) as up, \
-            tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+    with (
+        servers.running(("oxigraph", {"dataset": args.dataset})) as up,
+        tempfile.NamedTemporaryFile("w", suffix=".lua") as script,
+    ):
         script.write(compare.WRK_SCRIPT)
         script.flush()
         for name in names:

@@ -25,15 +25,18 @@ from govkg.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     """The repository root (a govkg project)."""
     return ROOT
 
+
 @pytest.fixture(scope="session")
 def project_build() -> Build:
     """The project built once per test session."""
     return build(ROOT)
+
 
 @dataclass
 class Outcome:
@@ -43,8 +46,10 @@ class Outcome:
     stdout: bytes
     stderr: str
 
+
 class _Stdout(io.TextIOWrapper):
     """A text stdout whose .buffer collects bytes."""
+
 
 @pytest.fixture
 def runner(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Outcome]:
@@ -122,8 +127,9 @@ def start_server(*args: str, env: dict[str, str] | None = None, timeout: float =
     """Start `govkg serve ARGS` on a free port and wait until /health answers 200."""
     port = free_port()
     command = [sys.executable, "-m", "govkg.cli", "--root", str(ROOT), "serve", "--port", str(port), *args]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, **(env or {})})
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+    )
     server = LiveServer(process, port)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -160,8 +166,12 @@ class Oxigraph:
 
     def load(self, turtle: str) -> None:
         """Add Turtle data to its default graph (Graph Store Protocol POST)."""
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/store?default", data=turtle.encode("utf-8"),
-                                         headers={"Content-Type": "text/turtle"}, method="POST")
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/store?default",
+            data=turtle.encode("utf-8"),
+            headers={"Content-Type": "text/turtle"},
+            method="POST",
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status in (200, 201, 204)
 
@@ -179,8 +189,11 @@ def start_oxigraph(turtle: str = "", timeout: float = 30) -> Oxigraph:
     """Start `oxigraph serve` (the `oxigraph` PyPI package) on a free loopback port, loaded with `turtle`."""
     port = free_port()
     binary = Path(sys.executable).parent / "oxigraph"
-    process = subprocess.Popen([str(binary if binary.exists() else "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [str(binary if binary.exists() else "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     server = Oxigraph(process, port)
     deadline = time.monotonic() + timeout
     while True:

@@ -18,8 +18,14 @@ OUTPUTS = ["govkg.nq", "govkg.trig", "validation.ttl", "validation.txt", "stats.
 
 def _build_in_subprocess(root: Path, out: Path, seed: str, *extra: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    return subprocess.run([sys.executable, "-m", "govkg.cli", "--root", str(root), *extra, "build", "--out", str(out)],
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "govkg.cli", "--root", str(root), *extra, "build", "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_two_builds_are_byte_identical(root: Path, tmp_path: Path) -> None:
@@ -37,14 +43,17 @@ def broken_project(root: Path, tmp_path: Path) -> Path:
     for part in ("ontology", "shapes", "data"):
         shutil.copytree(root / part, copy / part)
     entities = copy / "data" / "entities.ttl"
-    entities.write_text(entities.read_text(encoding="utf-8").replace('gk:iso3166Alpha2 "JP"', 'gk:iso3166Alpha2 "jp1"'),
-                        encoding="utf-8")
+    entities.write_text(
+        entities.read_text(encoding="utf-8").replace('gk:iso3166Alpha2 "JP"', 'gk:iso3166Alpha2 "jp1"'),
+        encoding="utf-8",
+    )
     return copy
 
 
 @pytest.mark.parametrize("command", [["build", "--out", "OUT"], ["validate"]])
-def test_broken_data_fails_naming_focus_path_and_constraint(broken_project: Path, tmp_path: Path,
-                                                            runner, command: list[str]) -> None:
+def test_broken_data_fails_naming_focus_path_and_constraint(
+    broken_project: Path, tmp_path: Path, runner, command: list[str]
+) -> None:
     args = [str(tmp_path / "out") if a == "OUT" else a for a in command]
     outcome = runner("--root", str(broken_project), *args)
     assert outcome.code == 1

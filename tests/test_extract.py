@@ -17,8 +17,15 @@ from govkg.extract.text import Span
 from govkg.load import parse_files
 from govkg.namespaces import GK, GKD, OA, SCHEMA
 
-CHROME_WORDS = ["Compatibilidad", "Compartir", "Ahorrar", "Detalles de contacto", "Newsletter", "Partager l'article",
-                "À PROPOS DE NOUS"]
+CHROME_WORDS = [
+    "Compatibilidad",
+    "Compartir",
+    "Ahorrar",
+    "Detalles de contacto",
+    "Newsletter",
+    "Partager l'article",
+    "À PROPOS DE NOUS",
+]
 Q_CLAIMS = """SELECT ?claim ?doc ?exact ?prefix ?suffix ?start ?end WHERE {
     ?claim a gk:Claim ; oa:hasTarget ?t . ?t oa:hasSource ?doc ; oa:hasSelector ?q , ?p .
     ?q a oa:TextQuoteSelector ; oa:exact ?exact ; oa:prefix ?prefix ; oa:suffix ?suffix .
@@ -73,8 +80,12 @@ def test_every_sentence_contains_its_claims_quote(project_build: Build, root: Pa
 def test_page_chrome_yields_no_facts(project_build: Build) -> None:
     exacts = [str(o) for g in _source_graphs(project_build).values() for o in g.objects(None, OA.exact)]
     assert exacts and not [e for e in exacts for w in CHROME_WORDS if w in e]
-    chrome = [str(v) for g in _source_graphs(project_build).values()
-              for node in g.objects(None, GK.boilerplate) for v in g.objects(node, RDF.value)]
+    chrome = [
+        str(v)
+        for g in _source_graphs(project_build).values()
+        for node in g.objects(None, GK.boilerplate)
+        for v in g.objects(node, RDF.value)
+    ]
     assert any("Compatibilidad" in c for c in chrome) and any("Newsletter" in c for c in chrome)
 
 
@@ -99,8 +110,9 @@ def test_a_fact_stated_by_several_documents_carries_all_of_them(project_build: B
 
 def test_known_disagreements_are_recorded(project_build: Build) -> None:
     g = project_build.graphs["disagreements"]
-    about = {(g.value(d, GK.aboutResource), g.value(d, GK.aboutProperty))
-             for d in g.subjects(RDF.type, GK.Disagreement)}
+    about = {
+        (g.value(d, GK.aboutResource), g.value(d, GK.aboutProperty)) for d in g.subjects(RDF.type, GK.Disagreement)
+    }
     assert (GKD["frontier-ai-safety-commitments"], GK.officialName) in about
     assert (GKD["ai-seoul-summit-2024"], SCHEMA.startDate) in about
     for d in g.subjects(RDF.type, GK.Disagreement):
@@ -134,8 +146,11 @@ def _mini_project(tmp_path: Path, text: str, rows: str) -> tuple[Path, Path]:
 
 
 def test_extraction_refuses_a_fact_from_page_chrome(tmp_path: Path) -> None:
-    sources, annotations = _mini_project(tmp_path, "La France signe.\nCompartir ahora\n",
-                                         "@chrome\t-\t-\tCompartir ahora\nfrance\tgk:signs\tx\tCompartir\n")
+    sources, annotations = _mini_project(
+        tmp_path,
+        "La France signe.\nCompartir ahora\n",
+        "@chrome\t-\t-\tCompartir ahora\nfrance\tgk:signs\tx\tCompartir\n",
+    )
     with pytest.raises(AnnotationError, match=r"doc\.tsv:2: quote lies in page chrome"):
         extract(sources, annotations, Graph())
 
@@ -154,8 +169,9 @@ def test_extraction_refuses_annotations_without_source(tmp_path: Path) -> None:
 
 
 def test_extraction_of_a_small_document(tmp_path: Path, root: Path) -> None:
-    sources, annotations = _mini_project(tmp_path, "- La France signe. Fin.\n",
-                                         "x\tgk:signatory\tfrance\tLa [[France]] signe\n")
+    sources, annotations = _mini_project(
+        tmp_path, "- La France signe. Fin.\n", "x\tgk:signatory\tfrance\tLa [[France]] signe\n"
+    )
     result = extract(sources, annotations, parse_files((root / "ontology").glob("*.ttl")))
     (claim,) = result.claims
     assert (claim.span.start, claim.span.end) == (5, 11)
@@ -165,7 +181,8 @@ def test_extraction_of_a_small_document(tmp_path: Path, root: Path) -> None:
 
 
 def test_quote_object_stands_for_the_exact_source_text(tmp_path: Path) -> None:
-    sources, annotations = _mini_project(tmp_path, "Ils publieront\u00a0un cadre.\n",
-                                         "c\tgk:statement\t@quote\tpublieront un cadre\n")
+    sources, annotations = _mini_project(
+        tmp_path, "Ils publieront\u00a0un cadre.\n", "c\tgk:statement\t@quote\tpublieront un cadre\n"
+    )
     (claim,) = extract(sources, annotations, Graph()).claims
     assert claim.obj == Literal("publieront\u00a0un cadre", lang="fr")

@@ -14,17 +14,20 @@ from govkg.namespaces import GK, GKD
 DOC = URIRef("https://w3id.org/govkg/source/x")
 
 
-@pytest.mark.parametrize(("token", "term"), [
-    ("france", GKD.france),
-    ("gk:signs", GK.signs),
-    ("a", RDF.type),
-    ("@doc", DOC),
-    ("28", Literal(28)),
-    ("true", Literal(True)),
-    ('"2024-05-21"^^xsd:date', Literal("2024-05-21", datatype=XSD.date)),
-    ('"la France"@fr', Literal("la France", lang="fr")),
-    ('"plain"', Literal("plain")),
-])
+@pytest.mark.parametrize(
+    ("token", "term"),
+    [
+        ("france", GKD.france),
+        ("gk:signs", GK.signs),
+        ("a", RDF.type),
+        ("@doc", DOC),
+        ("28", Literal(28)),
+        ("true", Literal(True)),
+        ('"2024-05-21"^^xsd:date', Literal("2024-05-21", datatype=XSD.date)),
+        ('"la France"@fr', Literal("la France", lang="fr")),
+        ('"plain"', Literal("plain")),
+    ],
+)
 def test_parse_term(token: str, term: object) -> None:
     assert parse_term(token, DOC, "f:1") == term
 

@@ -44,8 +44,11 @@ def links() -> Graph:
 
 def external(links: Graph) -> set[tuple[URIRef, URIRef, URIRef]]:
     """The link triples into Wikidata and DBpedia."""
-    return {(s, p, o) for s, p, o in links if isinstance(o, URIRef) and str(o).startswith((WD, DBR))
-            and str(s).startswith(str(GKD))}
+    return {
+        (s, p, o)
+        for s, p, o in links
+        if isinstance(o, URIRef) and str(o).startswith((WD, DBR)) and str(s).startswith(str(GKD))
+    }
 
 
 def test_links_file_is_up_to_date(runner: Callable) -> None:
@@ -74,8 +77,11 @@ def test_exactly_the_verified_rows_are_linked(links: Graph) -> None:
 
 
 def test_unknown_and_likely_identifiers_appear_nowhere(links: Graph, project_build: Build) -> None:
-    withheld = {row["wikidata_qid"] for _, row in reference_rows().values()
-                if row["confidence"] != "verified" and row["wikidata_qid"]}
+    withheld = {
+        row["wikidata_qid"]
+        for _, row in reference_rows().values()
+        if row["confidence"] != "verified" and row["wikidata_qid"]
+    }
     assert withheld  # the reference has 'likely' QIDs (G7, Cohere): they must stay candidates
     everything = "".join(g.serialize(format="nt") for g in project_build.graphs.values())
     for qid in withheld:
@@ -85,8 +91,9 @@ def test_unknown_and_likely_identifiers_appear_nowhere(links: Graph, project_bui
 def test_every_link_has_one_record_citing_its_row(links: Graph) -> None:
     rows = {line: row for line, row in reference_rows().values()}
     for s, p, o in external(links):
-        records = [r for r in links.subjects(RDF.subject, s) if (r, RDF.predicate, p) in links
-                   and (r, RDF.object, o) in links]
+        records = [
+            r for r in links.subjects(RDF.subject, s) if (r, RDF.predicate, p) in links and (r, RDF.object, o) in links
+        ]
         assert len(records) == 1, (s, p, o)
         record = records[0]
         row = rows[int(links.value(record, GK.referenceRow))]
@@ -101,7 +108,7 @@ def test_every_state_links_to_its_iso_3166_page(links: Graph) -> None:
     assert len(states) >= 12
     for state in states:
         code = entities.value(state, GK.iso3166Alpha2)
-        assert (state, RDFS.seeAlso, URIRef(BY_NAME['iso3166'].iri(str(code)))) in links
+        assert (state, RDFS.seeAlso, URIRef(BY_NAME["iso3166"].iri(str(code)))) in links
 
 
 def test_the_link_graph_is_served_but_not_reasoned_over(project_build: Build) -> None:
@@ -155,8 +162,9 @@ BREAKS = [
 
 
 @pytest.mark.parametrize(("name", "old", "new", "message"), BREAKS, ids=[b[3] for b in BREAKS])
-def test_bad_input_is_a_one_line_error_naming_file_and_line(tmp_path: Path, name: str, old: str, new: str,
-                                                             message: str) -> None:
+def test_bad_input_is_a_one_line_error_naming_file_and_line(
+    tmp_path: Path, name: str, old: str, new: str, message: str
+) -> None:
     data = copy_data(tmp_path)
     text = (data / name).read_text(encoding="utf-8")
     assert old in text

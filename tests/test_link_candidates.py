@@ -15,7 +15,8 @@ from rdflib.plugins.sparql import prepareQuery
 
 from govkg.build import Build
 from govkg.link import LinkError, link_graph
-from govkg.link.candidates import WIKIDATA, Entity, _variants, query
+from govkg.link.profiles import WIKIDATA, Entity, query
+from govkg.link.profiles import variants as _variants
 from govkg.load import parse_files
 from govkg.namespaces import GK, GKD
 
@@ -45,17 +46,37 @@ def rows(path: Path) -> list[dict[str, str]]:
 def link(runner: Callable, server_url: str, tmp_path: Path, *extra: str) -> tuple[int, str, list[dict[str, str]]]:
     """Run `govkg link` against the server; return its exit code, its summary line and the review rows."""
     out = tmp_path / "candidates.tsv"
-    outcome = runner("--root", str(ROOT), "link", "--endpoint", server_url, "--out", str(out),
-                     "--cache", str(tmp_path / "cache"), *extra)
+    outcome = runner(
+        "--root",
+        str(ROOT),
+        "link",
+        "--endpoint",
+        server_url,
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path / "cache"),
+        *extra,
+    )
     lines = outcome.stdout.decode().splitlines()
     return outcome.code, (lines[-1] if lines else outcome.stderr), rows(out) if out.exists() else []
 
 
-def test_candidates_are_scored_by_label_type_and_country(oxigraph: Callable, runner: Callable,
-                                                         tmp_path: Path) -> None:
+def test_candidates_are_scored_by_label_type_and_country(oxigraph: Callable, runner: Callable, tmp_path: Path) -> None:
     server = oxigraph(SAMPLE)
-    code, summary, found = link(runner, server.url, tmp_path, "--entity", "naver", "--entity", "zhipu-ai",
-                                "--entity", "inflection-ai", "--entity", "united-arab-emirates")
+    code, summary, found = link(
+        runner,
+        server.url,
+        tmp_path,
+        "--entity",
+        "naver",
+        "--entity",
+        "zhipu-ai",
+        "--entity",
+        "inflection-ai",
+        "--entity",
+        "united-arab-emirates",
+    )
     assert code == 0, summary
     by_entity: dict[str, list[dict[str, str]]] = {}
     for row in found:
@@ -88,8 +109,9 @@ def test_a_rerun_is_answered_from_the_cache(oxigraph: Callable, runner: Callable
     assert refreshed[0] == 2 and "connection refused" in refreshed[1] and refreshed[1].count("\n") == 1
 
 
-def test_by_default_every_unlinked_linkable_entity_is_asked_about(oxigraph: Callable, runner: Callable,
-                                                                  tmp_path: Path, project_build: Build) -> None:
+def test_by_default_every_unlinked_linkable_entity_is_asked_about(
+    oxigraph: Callable, runner: Callable, tmp_path: Path, project_build: Build
+) -> None:
     kinds = {GK.Actor, GK.Event, GK.SummitSeries, GK.Instrument, URIRef("https://schema.org/Place")}
     graph = project_build.dataset()
     typed = {s for k in kinds for s in graph.subjects(RDF.type, k) if str(s).startswith(str(GKD))}
@@ -132,12 +154,28 @@ def test_unknown_entities_and_unreachable_endpoints_are_one_line_errors(runner: 
 
 
 def test_queries_are_valid_sparql_with_article_free_variants() -> None:
-    entity = Entity(GKD.france, ("la France", "l'OCDE", "Les Émirats", "ministère"), GK.State,
-                    WIKIDATA.classes[GK.State], frozenset())
-    assert _variants(entity.labels) == ["la France", "France", "l'OCDE", "OCDE", "Les Émirats", "Émirats",
-                                        "ministère", "La France", "L'OCDE", "Les Emirats", "Emirats", "Ministère",
-                                        "ministere"]
+    entity = Entity(
+        GKD.france,
+        ("la France", "l'OCDE", "Les Émirats", "ministère"),
+        GK.State,
+        WIKIDATA.classes[GK.State],
+        frozenset(),
+    )
+    assert _variants(entity.labels) == [
+        "la France",
+        "France",
+        "l'OCDE",
+        "OCDE",
+        "Les Émirats",
+        "Émirats",
+        "ministère",
+        "La France",
+        "L'OCDE",
+        "Les Emirats",
+        "Emirats",
+        "Ministère",
+        "ministere",
+    ]
     text = query(entity, WIKIDATA)
     prepareQuery(text)
     assert '"France"@fr' in text and '"France"@en' in text and "Q3624078" in text
-

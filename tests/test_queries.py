@@ -15,11 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset
-from rdflib.query import Result
 
-from govkg.build import Build
-from govkg.query import run
+from govkg.engine import DEFAULT, Answer, Engine, Selection, Source, open_engine
+from govkg.namespaces import DEFAULT_BASE
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERY_DIR = ROOT / "queries"
@@ -63,13 +61,12 @@ def is_ordered(path: Path) -> bool:
     return ORDER_BY.search(body(path)) is not None
 
 
-def table(result: Result) -> Table:
-    """A query result as a header and rows of plain strings."""
-    if result.type == "ASK":
-        return ["_askResult"], [[str(result.askAnswer).lower()]]
-    names = [str(var) for var in result.vars or []]
-    rows = [["" if term is None else str(term) for term in row] for row in result]  # type: ignore[union-attr]
-    return names, rows
+def table(engine: Engine, answer: Answer) -> Table:
+    """An answer as a header and rows of plain strings, like the expected CSV files."""
+    names, rows = engine.rows(answer, 100_000)
+    if answer.form == "boolean":
+        return ["_askResult"], [[str(rows[0][0]).lower()]]
+    return names, [["" if term is None else str(term) for term in row] for row in rows]
 
 
 def expected(path: Path) -> Table:
@@ -86,18 +83,14 @@ def comparable(path: Path, answer: Table) -> Table:
 
 
 @pytest.fixture(scope="session")
-def answer(project_build: Build) -> Callable[..., Table]:
-    """answer(path, inferred=True): the query's result over the built dataset, computed once."""
-    datasets: dict[bool, Dataset] = {}
-    cache: dict[tuple[Path, bool], Table] = {}
+def answer(built: Path) -> Callable[..., Table]:
+    """answer(path, inferred=True): the query's answer over the built dataset on the default engine (every engine
+    gives the same answers: tests/engine/test_conformance.py)."""
+    engine = open_engine(DEFAULT, [Source(built)], DEFAULT_BASE)
 
     def get(path: Path, inferred: bool = True) -> Table:
-        if (path, inferred) not in cache:
-            if inferred not in datasets:
-                datasets[inferred] = project_build.dataset(inferred=inferred)
-            text = path.read_text(encoding="utf-8")
-            cache[(path, inferred)] = table(run(datasets[inferred], text))
-        return cache[(path, inferred)]
+        text = path.read_text(encoding="utf-8")
+        return table(engine, engine.evaluate(text, Selection(infer=inferred)))
 
     return get
 

@@ -39,13 +39,17 @@ def test_readme_has_curl_examples_with_output() -> None:
 
 def _run(command: str, live: LiveServer, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     assert PORT in command
-    return subprocess.run(["bash", "-c", command.replace(PORT, live.url)], cwd=cwd, capture_output=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        ["bash", "-c", command.replace(PORT, live.url)], cwd=cwd, capture_output=True, timeout=60, check=False
+    )
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
-@pytest.mark.parametrize(("command", "output"), [m.groups() for m in EXAMPLE.finditer(README)],
-                         ids=[f"example-{n}" for n, _ in enumerate(EXAMPLE.finditer(README), 1)])
+@pytest.mark.parametrize(
+    ("command", "output"),
+    [m.groups() for m in EXAMPLE.finditer(README)],
+    ids=[f"example-{n}" for n, _ in enumerate(EXAMPLE.finditer(README), 1)],
+)
 def test_curl_example_prints_what_the_readme_shows(live: LiveServer, command: str, output: str | None) -> None:
     done = _run(command, live, ROOT)
     assert done.returncode == 0, done.stderr

@@ -56,10 +56,12 @@ class Want:
     def matches(self, report: Graph, shapes: Graph, result: Node) -> bool:
         """Does `result` (in `report`) come from this shape and constraint, at this focus, path?"""
         source = report.value(result, SH.sourceShape)
-        return ((source == self.shape or (self.shape, SH.property, source) in shapes)
-                and report.value(result, SH.sourceConstraintComponent) == self.constraint
-                and (self.focus is None or report.value(result, SH.focusNode) == self.focus)
-                and (self.path is None or report.value(result, SH.resultPath) == self.path))
+        return (
+            (source == self.shape or (self.shape, SH.property, source) in shapes)
+            and report.value(result, SH.sourceConstraintComponent) == self.constraint
+            and (self.focus is None or report.value(result, SH.focusNode) == self.focus)
+            and (self.path is None or report.value(result, SH.resultPath) == self.path)
+        )
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,9 @@ def expected(path: Path) -> Expected:
     result = Want(header["shape"], header["constraint"], header["focus"], header.get("path"))
     if "detail-shape" not in header and "detail-constraint" not in header:
         return Expected(result, None)
-    assert "detail-shape" in header and "detail-constraint" in header, \
+    assert "detail-shape" in header and "detail-constraint" in header, (
         f"{path.name}: expect-detail-shape and expect-detail-constraint go together"
+    )
     detail = Want(header["detail-shape"], header["detail-constraint"], header.get("detail-focus"))
     return Expected(result, detail)
 
@@ -135,10 +138,12 @@ def _describe(report: Graph, shapes: Graph, results: list[Node]) -> str:
     for result in results:
         source = report.value(result, SH.sourceShape)
         owners = "".join(f" of {s}" for s in sorted(shapes.subjects(SH.property, source)))
-        lines.append(f"focus={report.value(result, SH.focusNode)} "
-                     f"path={report.value(result, SH.resultPath)} "
-                     f"constraint={report.value(result, SH.sourceConstraintComponent)} "
-                     f"shape={source}{owners}: {report.value(result, SH.resultMessage)}")
+        lines.append(
+            f"focus={report.value(result, SH.focusNode)} "
+            f"path={report.value(result, SH.resultPath)} "
+            f"constraint={report.value(result, SH.sourceConstraintComponent)} "
+            f"shape={source}{owners}: {report.value(result, SH.resultMessage)}"
+        )
     return "\n".join(lines)
 
 
@@ -154,8 +159,7 @@ def test_valid_case_conforms(case: Path, shapes: Graph, ontology: Graph) -> None
 
 
 @pytest.mark.parametrize("case", INVALID, ids=lambda p: p.name)
-def test_invalid_case_fails_for_its_declared_reason(case: Path, shapes: Graph,
-                                                    ontology: Graph) -> None:
+def test_invalid_case_fails_for_its_declared_reason(case: Path, shapes: Graph, ontology: Graph) -> None:
     expect = expected(case)
     report = validate(data_graph(case, ontology), shapes)
     assert not report.conforms, f"{case.name} conforms"
@@ -167,8 +171,9 @@ def test_invalid_case_fails_for_its_declared_reason(case: Path, shapes: Graph,
     assert not stray, f"results besides the declared one:\n{_describe(graph, shapes, stray)}"
     if expect.detail is not None:
         details = sorted(d for r in matching for d in graph.objects(r, SH.detail))
-        assert any(expect.detail.matches(graph, shapes, d) for d in details), \
+        assert any(expect.detail.matches(graph, shapes, d) for d in details), (
             f"no sh:detail matches {expect.detail}; details:\n{_describe(graph, shapes, details)}"
+        )
 
 
 @pytest.mark.parametrize("case", INVALID, ids=lambda p: p.name)

@@ -15,9 +15,31 @@ from govkg.namespaces import DEFAULT_BASE, graph_iri
 from govkg.targets import TARGETS
 from govkg.validate import Report, validate
 
+__all__ = [
+    "DATASET_FILE",
+    "INPUT_FOLDERS",
+    "REASONING_INPUTS",
+    "REPORT_FILE",
+    "REPORT_TEXT",
+    "STATS_FILE",
+    "TRIG_FILE",
+    "Build",
+    "build",
+    "check",
+    "is_stale",
+    "statistics",
+    "validation_data",
+    "write",
+]
+
 REASONING_INPUTS = ("ontology", "entities", "asserted")
 DATASET_FILE, TRIG_FILE, REPORT_FILE, REPORT_TEXT, STATS_FILE = (
-    "govkg.nq", "govkg.trig", "validation.ttl", "validation.txt", "stats.json")
+    "govkg.nq",
+    "govkg.trig",
+    "validation.ttl",
+    "validation.txt",
+    "stats.json",
+)
 
 
 @dataclass
@@ -65,8 +87,9 @@ def is_stale(root: Path, out: Path) -> bool:
     built = out / DATASET_FILE
     if not built.is_file():
         return True
-    newest = max((p.stat().st_mtime for folder in INPUT_FOLDERS for p in (root / folder).rglob("*") if p.is_file()),
-                 default=0.0)
+    newest = max(
+        (p.stat().st_mtime for folder in INPUT_FOLDERS for p in (root / folder).rglob("*") if p.is_file()), default=0.0
+    )
     return newest > built.stat().st_mtime
 
 
@@ -76,7 +99,7 @@ def write(result: Build, out: Path) -> list[Path]:
     files = {
         DATASET_FILE: serialize.dataset_bytes(ds, "nquads", result.base),
         TRIG_FILE: serialize.dataset_bytes(ds, "trig", result.base),
-        REPORT_FILE: serialize.graph_bytes(load.canonical(result.report.graph), "turtle", result.base),
+        REPORT_FILE: serialize.graph_bytes(result.report.graph, "turtle", result.base),
         REPORT_TEXT: result.report.text().encode("utf-8"),
     }
     for name, data in files.items():
@@ -96,8 +119,12 @@ def statistics(result: Build) -> dict[str, object]:
         "asserted_facts": len(asserted),
         "asserted_facts_with_quote": covered,
         "quote_coverage": round(covered / len(asserted), 4) if len(asserted) else 1.0,
-        "claims": sum(1 for n, g in result.graphs.items() if n.startswith("source/")
-                      for _ in g.subjects(RDF.type, URIRef(result.base + "ontology#Claim"))),
+        "claims": sum(
+            1
+            for n, g in result.graphs.items()
+            if n.startswith("source/")
+            for _ in g.subjects(RDF.type, URIRef(result.base + "ontology#Claim"))
+        ),
         "entities_by_class": _entities_by_class(result.graphs["entities"]),
         "external_links": _external_links(result.graphs.get("links", Graph()), result.base),
         "conforms": result.report.conforms,
@@ -111,9 +138,11 @@ def _claimed_triples(graphs: dict[str, Graph]) -> set[tuple]:
     for name, g in graphs.items():
         if not name.startswith("source/"):
             continue
-        rows = g.query("""SELECT ?s ?p ?o WHERE { ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+        rows = g.query(
+            """SELECT ?s ?p ?o WHERE { ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
                           oa:hasTarget/oa:hasSelector/oa:exact ?quote . }""",
-                       initNs={"rdf": RDF, "oa": URIRef("http://www.w3.org/ns/oa#")})
+            initNs={"rdf": RDF, "oa": URIRef("http://www.w3.org/ns/oa#")},
+        )
         claimed.update((r[0], r[1], r[2]) for r in rows)  # type: ignore[index]
     return claimed
 

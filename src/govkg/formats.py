@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from govkg.errors import GovkgError
 
-class FormatError(ValueError):
+__all__ = ["ALIASES", "FORMATS", "Format", "FormatError", "by_suffix", "get", "names"]
+
+
+class FormatError(GovkgError):
     """An unknown or unsuitable format name."""
 
 

@@ -1,7 +1,7 @@
 """JSON-LD: govkg's published @context, and reading JSON-LD without ever fetching a context.
 
 rdflib's JSON-LD parser dereferences every `@context` (or `@import`) IRI it meets, `file:` ones included
-(SECURITY.md item 7). govkg parses JSON-LD only after `bundle` has replaced references to its own published
+(docs/security.md, item 7). govkg parses JSON-LD only after `bundle` has replaced references to its own published
 context by the context itself and refused every other remote context, so parsing does no I/O at all.
 """
 
@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from govkg.errors import GovkgError, one_line
 from govkg.namespaces import DEFAULT_BASE, PREFIXES, rebase_iri
+
+__all__ = ["CONTEXT_NAME", "JsonLdError", "bundle", "context", "context_url"]
 
 CONTEXT_NAME = "context.jsonld"
 
 
-class JsonLdError(ValueError):
+class JsonLdError(GovkgError):
     """JSON-LD that govkg will not read (not JSON, or a remote context); the message is one line."""
 
 
@@ -34,7 +37,7 @@ def bundle(data: bytes | str, base: str = DEFAULT_BASE) -> bytes:
     try:
         document = json.loads(data)
     except ValueError as error:  # also UnicodeDecodeError
-        raise JsonLdError(f"not JSON: {' '.join(str(error).split())}") from None
+        raise JsonLdError(f"not JSON: {one_line(error)}") from None
     known = {context_url(base): context(base), context_url(DEFAULT_BASE): context(DEFAULT_BASE)}
     return json.dumps(_document(document, known), ensure_ascii=False).encode("utf-8")
 
@@ -46,9 +49,14 @@ def _document(node: Any, known: dict[str, dict[str, str]]) -> Any:
     if not isinstance(node, dict):
         return node
     literal = "@value" in node and node.get("@type") == "@json"  # a JSON literal's @value is data (§4.2.2)
-    return {key: value if literal and key == "@value" else
-            _context(value, known) if key == "@context" else _document(value, known)
-            for key, value in node.items()}
+    return {
+        key: value
+        if literal and key == "@value"
+        else _context(value, known)
+        if key == "@context"
+        else _document(value, known)
+        for key, value in node.items()
+    }
 
 
 def _context(value: Any, known: dict[str, dict[str, str]]) -> Any:

@@ -5,17 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from govkg import formats, jsonld
+from govkg.errors import GovkgError
 from govkg.namespaces import DEFAULT_BASE, bind_prefixes, graph_iri, rebase_iri
 
+__all__ = [
+    "LoadError",
+    "parse_file",
+    "parse_files",
+    "parse_into",
+    "project_graphs",
+    "rebase",
+    "shapes_graph",
+    "to_dataset",
+]
 
-class LoadError(ValueError):
-    """A file that cannot be read or parsed; the message names the file."""
+
+class LoadError(GovkgError, ValueError):
+    """A file that cannot be read or parsed; the message names the file (still a ValueError, as it used to be)."""
 
 
 def parse_file(path: Path, base: str = DEFAULT_BASE) -> Graph:
@@ -91,23 +102,12 @@ def shapes_graph(root: Path, base: str = DEFAULT_BASE) -> Graph:
     return parse_files((root / "shapes").glob("*.ttl"), base)
 
 
-def canonical(graph: Graph) -> Graph:
-    """The graph with blank nodes relabelled canonically (RGDA1), so serialisations are stable."""
-    if not any(isinstance(t, BNode) for triple in graph for t in triple):
-        return graph
-    out = bind_prefixes(Graph())
-    out += to_canonical_graph(graph)
-    for prefix, namespace in graph.namespaces():
-        out.bind(prefix, namespace, override=False)
-    return out
-
-
 def to_dataset(graphs: dict[str, Graph], base: str = DEFAULT_BASE) -> Dataset:
-    """Put named graphs into one rdflib Dataset (IRIs `<base>graph/<name>`)."""
+    """Put named graphs into one rdflib Dataset (IRIs `<base>graph/<name>`); blank nodes are kept as they are
+    (serialize labels them canonically over the whole dataset)."""
     ds = Dataset(default_union=True)
     bind_prefixes(ds, base)
     for name, graph in graphs.items():
         target = ds.graph(URIRef(graph_iri(name, base)))
-        for triple in canonical(graph):
-            target.add(triple)
+        target += graph
     return ds

@@ -5,6 +5,34 @@ from __future__ import annotations
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+__all__ = [
+    "CLAIM",
+    "DBO",
+    "DBR",
+    "DEFAULT_BASE",
+    "GK",
+    "GKD",
+    "GRAPH",
+    "GRAPH_NAMES",
+    "ISO639",
+    "LINK",
+    "OA",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "PREFIXES",
+    "REFERENCE",
+    "SCHEMA",
+    "SH",
+    "SOURCE",
+    "TIME",
+    "VANN",
+    "WD",
+    "WDT",
+    "bind_prefixes",
+    "graph_iri",
+    "rebase_iri",
+]
+
 DEFAULT_BASE = "https://w3id.org/govkg/"
 
 GK = Namespace(DEFAULT_BASE + "ontology#")

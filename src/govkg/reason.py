@@ -8,12 +8,16 @@ import owlrl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from govkg.errors import GovkgError
+
+__all__ = ["InconsistencyError", "closure"]
+
 ERROR_TYPE = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
 ERROR_TEXT = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 
 
-class InconsistencyError(ValueError):
+class InconsistencyError(GovkgError):
     """The OWL RL closure found a contradiction."""
 
 

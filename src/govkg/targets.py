@@ -9,6 +9,17 @@ from rdflib.namespace import OWL, RDFS, SKOS
 
 from govkg.namespaces import DBR, SCHEMA, WD
 
+__all__ = [
+    "BY_NAME",
+    "ENDPOINTS",
+    "IDENTITY_PREDICATES",
+    "LINK_PREDICATES",
+    "TARGETS",
+    "Target",
+    "site_of",
+    "target_of",
+]
+
 # The properties of a link from a govkg entity to a resource of another graph.
 LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch, RDFS.seeAlso, SCHEMA.sameAs)
 IDENTITY_PREDICATES = LINK_PREDICATES[:3]  # those saying the resource is (nearly) the same thing
@@ -33,19 +44,39 @@ class Target:
 
     def holds(self, iri: str) -> bool:
         """Is `iri` a well-formed resource IRI of this graph?"""
-        return iri.startswith(self.space) and bool(self.pattern.fullmatch(iri[len(self.space):]))
+        return iri.startswith(self.space) and bool(self.pattern.fullmatch(iri[len(self.space) :]))
 
 
 # Wikidata items are http://www.wikidata.org/entity/Q<n>; DBpedia resources are named by their English Wikipedia
 # title; ISO's Online Browsing Platform has a page per ISO 3166-1 alpha-2 code.
 TARGETS = (
-    Target("wikidata", "Wikidata", "http://www.wikidata.org/", str(WD), re.compile(r"Q[1-9][0-9]*"),
-           "https://query.wikidata.org/sparql", {"en": "Wikidata item", "fr": "élément Wikidata"}),
-    Target("dbpedia", "DBpedia", "http://dbpedia.org/", str(DBR), re.compile(r"[^\s<>\"{}|\\^`#?]+"),
-           "https://dbpedia.org/sparql", {"en": "DBpedia resource", "fr": "ressource DBpedia"}),
-    Target("iso3166", "ISO Online Browsing Platform: ISO 3166-1 codes", "https://www.iso.org/",
-           "https://www.iso.org/obp/ui/#iso:code:3166:", re.compile(r"[A-Z]{2}"), None,
-           {"en": "ISO 3166-1 code page", "fr": "page de code ISO 3166-1"}),
+    Target(
+        "wikidata",
+        "Wikidata",
+        "http://www.wikidata.org/",
+        str(WD),
+        re.compile(r"Q[1-9][0-9]*"),
+        "https://query.wikidata.org/sparql",
+        {"en": "Wikidata item", "fr": "élément Wikidata"},
+    ),
+    Target(
+        "dbpedia",
+        "DBpedia",
+        "http://dbpedia.org/",
+        str(DBR),
+        re.compile(r"[^\s<>\"{}|\\^`#?]+"),
+        "https://dbpedia.org/sparql",
+        {"en": "DBpedia resource", "fr": "ressource DBpedia"},
+    ),
+    Target(
+        "iso3166",
+        "ISO Online Browsing Platform: ISO 3166-1 codes",
+        "https://www.iso.org/",
+        "https://www.iso.org/obp/ui/#iso:code:3166:",
+        re.compile(r"[A-Z]{2}"),
+        None,
+        {"en": "ISO 3166-1 code page", "fr": "page de code ISO 3166-1"},
+    ),
 )
 BY_NAME = {t.name: t for t in TARGETS}
 ENDPOINTS = tuple(t.endpoint for t in TARGETS if t.endpoint)  # the default federation allowlist

@@ -9,7 +9,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from govkg.errors import GovkgError, one_line
 from govkg.namespaces import SH
+
+__all__ = ["Report", "ShapesError", "Violation", "validate"]
 
 
 @dataclass(frozen=True)
@@ -25,8 +28,10 @@ class Violation:
 
     def line(self) -> str:
         """A one-line, human-readable form."""
-        return (f"{self.severity}: focus <{self.focus}> path {self.path or '-'} "
-                f"constraint {self.constraint} (shape {self.shape}): {self.message}")
+        return (
+            f"{self.severity}: focus <{self.focus}> path {self.path or '-'} "
+            f"constraint {self.constraint} (shape {self.shape}): {self.message}"
+        )
 
 
 @dataclass
@@ -43,7 +48,7 @@ class Report:
         return "\n".join([head, *(v.line() for v in self.violations)]) + "\n"
 
 
-class ShapesError(ValueError):
+class ShapesError(GovkgError):
     """Shapes pySHACL cannot run (e.g. a SPARQL constraint that does not parse); the message is one line."""
 
 
@@ -54,7 +59,7 @@ def validate(data: Graph, shapes: Graph) -> Report:
             data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
         )
     except Exception as error:  # pySHACL and pyparsing raise many types for broken shapes
-        raise ShapesError("the shapes cannot be used: " + " ".join(str(error).split())[:300]) from None
+        raise ShapesError("the shapes cannot be used: " + one_line(error)) from None
     violations = sorted(_violations(report_graph), key=lambda v: (v.focus, v.path, v.constraint, v.message))
     return Report(bool(conforms), report_graph, violations)
 
@@ -63,12 +68,22 @@ def _violations(report: Graph) -> list[Violation]:
     """Read the sh:ValidationResult nodes of a report graph."""
     out = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
+
         def get(prop, r=result):
             value = report.value(r, prop)
             return "" if value is None else _short(report, value)
+
         focus = str(report.value(result, SH.focusNode))
-        out.append(Violation(focus, get(SH.resultPath), get(SH.sourceConstraintComponent),
-                             get(SH.sourceShape), get(SH.resultSeverity), get(SH.resultMessage)))
+        out.append(
+            Violation(
+                focus,
+                get(SH.resultPath),
+                get(SH.sourceConstraintComponent),
+                get(SH.sourceShape),
+                get(SH.resultSeverity),
+                get(SH.resultMessage),
+            )
+        )
     return out
 
 

@@ -43,11 +43,13 @@ SD_SCHEMA = Path(__file__).resolve().parent / "sd-schema.ttl"
 # Section ("W3C protocol (oxigraph, w3c-only)") -> counts ("query run", "query passed", ...).
 TALLY: dict[str, Counter[str]] = {}
 # How each kind of test is reported: (tally key, words).
-KINDS = [("query", "query tests passed"),
-         ("update", "update tests not applicable (refused with 403)"),
-         ("sd", "tests passed"),
-         ("read", "read tests passed"),
-         ("write", "write tests not applicable (refused with 403)")]
+KINDS = [
+    ("query", "query tests passed"),
+    ("update", "update tests not applicable (refused with 403)"),
+    ("sd", "tests passed"),
+    ("read", "read tests passed"),
+    ("write", "write tests not applicable (refused with 403)"),
+]
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -57,27 +59,71 @@ UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 TEST_TYPES = {MF.ProtocolTest, MF.GraphStoreProtocolTest, MF.ServiceDescriptionTest}
 
-REFUSAL = "403 Forbidden: govkg is read-only"
+REFUSAL = "403 Forbidden: this endpoint is read-only"
 GSP_WRITES = {"PUT", "POST", "DELETE", "PATCH"}
 FORM, UPDATE = "application/x-www-form-urlencoded", "application/sparql-update"
 # hts:NoContent -> 204, from the reason phrases ("No Content").
 STATUS_NAMES = {"".join(status.phrase.replace("-", " ").split()): status.value for status in HTTPStatus}
 RESULTS = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml"}
-RDF_TYPES = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/n-triples": "nt",
-             "application/ld+json": "json-ld", "text/n3": "n3"}
+RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "text/n3": "n3",
+}
 # mf:expectedFormat -> the media types that satisfy it -> rdflib's parser for each.
-FORMATS = {"boolean": RESULTS, "RDF": RDF_TYPES,
-           "tabular": {**RESULTS, "text/csv": "csv", "text/tab-separated-values": "tsv"}}
+FORMATS = {
+    "boolean": RESULTS,
+    "RDF": RDF_TYPES,
+    "tabular": {**RESULTS, "text/csv": "csv", "text/tab-separated-values": "tsv"},
+}
 RESULT_FORMS = {"boolean": "ASK", "tabular": "SELECT"}
 # Every term the SPARQL 1.1 Service Description vocabulary defines (SD §3.2-3.4).
-SD_CLASSES = ("Service", "Feature", "Language", "Function", "Aggregate", "EntailmentRegime", "EntailmentProfile",
-              "GraphCollection", "Dataset", "Graph", "NamedGraph")
-SD_INSTANCES = ("SPARQL10Query", "SPARQL11Query", "SPARQL11Update", "DereferencesURIs", "UnionDefaultGraph",
-                "RequiresDataset", "EmptyGraphs", "BasicFederatedQuery")
-SD_PROPERTIES = ("endpoint", "feature", "defaultEntailmentRegime", "defaultSupportedEntailmentProfile",
-                 "entailmentRegime", "supportedEntailmentProfile", "extensionFunction", "extensionAggregate",
-                 "languageExtension", "supportedLanguage", "propertyFeature", "defaultDataset", "availableGraphs",
-                 "resultFormat", "inputFormat", "defaultGraph", "namedGraph", "name", "graph")
+SD_CLASSES = (
+    "Service",
+    "Feature",
+    "Language",
+    "Function",
+    "Aggregate",
+    "EntailmentRegime",
+    "EntailmentProfile",
+    "GraphCollection",
+    "Dataset",
+    "Graph",
+    "NamedGraph",
+)
+SD_INSTANCES = (
+    "SPARQL10Query",
+    "SPARQL11Query",
+    "SPARQL11Update",
+    "DereferencesURIs",
+    "UnionDefaultGraph",
+    "RequiresDataset",
+    "EmptyGraphs",
+    "BasicFederatedQuery",
+)
+SD_PROPERTIES = (
+    "endpoint",
+    "feature",
+    "defaultEntailmentRegime",
+    "defaultSupportedEntailmentProfile",
+    "entailmentRegime",
+    "supportedEntailmentProfile",
+    "extensionFunction",
+    "extensionAggregate",
+    "languageExtension",
+    "supportedLanguage",
+    "propertyFeature",
+    "defaultDataset",
+    "availableGraphs",
+    "resultFormat",
+    "inputFormat",
+    "defaultGraph",
+    "namedGraph",
+    "name",
+    "graph",
+)
 SD_TERMS = frozenset(SD_CLASSES + SD_INSTANCES + SD_PROPERTIES)
 
 
@@ -153,6 +199,7 @@ VARIANTS = [Variant("oxigraph", False), Variant("oxigraph", True), Variant("rdfl
 
 # --- Reading the manifests --------------------------------------------------------------------------
 
+
 def items(g: Graph, head: Node | None) -> list[Node]:
     """The members of an rdf:List (none for a missing list)."""
     return list(Collection(g, head)) if head is not None else []
@@ -197,31 +244,43 @@ def request_of(g: Graph, node: Node) -> Request:
     resp, body = g.value(node, HT.resp), g.value(node, HT.body)
     text, encoding = chars(g, body), str(g.value(body, CNT.characterEncoding) or "UTF-8") if body else "UTF-8"
     boolean, fmt = g.value(resp, MF.expectedBoolean), g.value(resp, MF.expectedFormat)
-    return Request(str(g.value(node, HT.methodName)), str(g.value(node, HT.absolutePath)),
-                   header_pairs(g, g.value(node, HT.headers)), None if text is None else text.encode(encoding),
-                   tuple(sorted(status_code(s) for s in g.objects(resp, MF.expectedStatus))),
-                   None if boolean is None else bool(boolean.toPython()), None if fmt is None else str(fmt),
-                   header_pairs(g, g.value(resp, HT.headers)), chars(g, g.value(resp, HT.body)))
+    return Request(
+        str(g.value(node, HT.methodName)),
+        str(g.value(node, HT.absolutePath)),
+        header_pairs(g, g.value(node, HT.headers)),
+        None if text is None else text.encode(encoding),
+        tuple(sorted(status_code(s) for s in g.objects(resp, MF.expectedStatus))),
+        None if boolean is None else bool(boolean.toPython()),
+        None if fmt is None else str(fmt),
+        header_pairs(g, g.value(resp, HT.headers)),
+        chars(g, g.value(resp, HT.body)),
+    )
 
 
 def cases(manifest: str) -> list[Case]:
     """The tests of a manifest under the suite folder (none when the suite is absent)."""
     if not SUITE.is_dir():
         return []
-    return [Case(str(test).rpartition("#")[2],
-                 tuple(request_of(g, r) for r in items(g, g.value(g.value(test, MF.action), HT.requests))))
-            for g, test in manifest_tests(SUITE / manifest)]
+    return [
+        Case(
+            str(test).rpartition("#")[2],
+            tuple(request_of(g, r) for r in items(g, g.value(g.value(test, MF.action), HT.requests))),
+        )
+        for g, test in manifest_tests(SUITE / manifest)
+    ]
 
 
 def graph_args() -> list[str]:
     """`--graph IRI=FILE` for every distinct ut:graphData of the protocol manifest."""
     g = Graph().parse(SUITE / "protocol" / "manifest.ttl", format="turtle")
-    pairs = sorted({(str(g.value(d, RDFS.label)), file_of(g.value(d, UT.graph)))
-                    for d in g.objects(None, UT.graphData)})
+    pairs = sorted(
+        {(str(g.value(d, RDFS.label)), file_of(g.value(d, UT.graph))) for d in g.objects(None, UT.graphData)}
+    )
     return [arg for iri, file in pairs for arg in ("--graph", f"{iri}={file}")]
 
 
 # --- Classifying ----------------------------------------------------------------------------------
+
 
 def is_update(request: Request) -> bool:
     """Is this a SPARQL Update by the protocol (§2.2): a direct POST, a form with update=, or ?update=?"""
@@ -263,6 +322,7 @@ def require_suite() -> None:
 
 
 # --- HTTP -----------------------------------------------------------------------------------------
+
 
 def local_path(path: str) -> str:
     """The manifest's path on govkg: /sparql/ -> /sparql, /gsp/x -> /graph/x, /gsp?q -> /rdf-graph-store?q."""
@@ -319,8 +379,9 @@ def params_of(value: str) -> tuple[str, dict[str, str]]:
 def check(request: Request, reply: Reply, base: str) -> None:
     """The reply meets the ht:resp: status (or status class), format, headers and RDF body."""
     where = f"{request.method} {request.path}"
-    assert any(s in (str(reply.status), f"{reply.status // 100}xx") for s in request.statuses), \
+    assert any(s in (str(reply.status), f"{reply.status // 100}xx") for s in request.statuses), (
         f"{where}: expected {request.statuses}, got {reply}"
+    )
     if request.fmt or request.boolean is not None:
         check_format(request, reply)
     for name, value in request.reply_headers:
@@ -333,8 +394,12 @@ def check(request: Request, reply: Reply, base: str) -> None:
 def assert_refused(request: Request, reply: Reply) -> None:
     """The write got govkg's read-only refusal: 403 and one line of text/plain starting with REFUSAL."""
     text = reply.body.decode("utf-8", "replace")
-    assert reply.status == 403 and reply.media_type == "text/plain" and text.startswith(REFUSAL) \
-        and "\n" not in text.strip(), f"{request.method} {request.path} is a write: expected the refusal, got {reply}"
+    assert (
+        reply.status == 403
+        and reply.media_type == "text/plain"
+        and text.startswith(REFUSAL)
+        and "\n" not in text.strip()
+    ), f"{request.method} {request.path} is a write: expected the refusal, got {reply}"
 
 
 def replay(server: Served, case: Case) -> bool:
@@ -351,6 +416,7 @@ def replay(server: Served, case: Case) -> bool:
 
 # --- Fixtures and tally ---------------------------------------------------------------------------
 
+
 class Summary:
     """A plugin printing TALLY after the run."""
 
@@ -359,9 +425,15 @@ class Summary:
     @staticmethod
     def lines() -> list[str]:
         """One line per section: "<section>: query tests passed 20/20; ..."."""
-        return [f"{section}: " + "; ".join(f"{words} {counts[kind + ' passed']}/{counts[kind + ' run']}"
-                                           for kind, words in KINDS if counts[kind + " run"])
-                for section, counts in TALLY.items()]
+        return [
+            f"{section}: "
+            + "; ".join(
+                f"{words} {counts[kind + ' passed']}/{counts[kind + ' run']}"
+                for kind, words in KINDS
+                if counts[kind + " run"]
+            )
+            for section, counts in TALLY.items()
+        ]
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """Print the tally (only when W3C tests ran)."""
@@ -400,6 +472,7 @@ def counts(section: str, server: Served, kind: str) -> Counter[str]:
 
 # --- Protocol -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", params([c for c in PROTOCOL if protocol_kind(c) == "query"]))
 def test_protocol_query(server: Served, case: Case) -> None:
     """A query test of the SPARQL 1.1 Protocol passes: every request gets the manifest's expected answer."""
@@ -420,6 +493,7 @@ def test_update_is_refused(server: Served, case: Case) -> None:
 
 # --- Graph Store Protocol -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", params([c for c in GSP if not any(map(is_write, c.requests))]))
 def test_gsp_read(server: Served, case: Case) -> None:
     """A Graph Store Protocol test that only reads (GET/HEAD) passes."""
@@ -439,6 +513,7 @@ def test_gsp_write_is_refused(server: Served, case: Case) -> None:
 
 
 # --- Service Description --------------------------------------------------------------------------
+
 
 def description(server: Served, accept: str | None) -> Graph:
     """GET /sparql (no query): 200 with an RDF media type that parses; the graph."""
@@ -468,7 +543,10 @@ def conforms_to_schema(graph: Graph, server: Served) -> None:
 
 
 SD_CHECKS: dict[str, Callable[[Graph, Served], None]] = {
-    "returns-rdf": returns_rdf, "has-endpoint-triple": has_endpoint_triple, "conforms-to-schema": conforms_to_schema}
+    "returns-rdf": returns_rdf,
+    "has-endpoint-triple": has_endpoint_triple,
+    "conforms-to-schema": conforms_to_schema,
+}
 
 
 @pytest.mark.parametrize("entry", params(SD_ENTRIES, ids=str))

@@ -5,22 +5,39 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 from govkg.web import create_app
 from govkg.web.cache import ResponseCache
 
 QUERY = "/sparql?query=" + quote("SELECT ?s WHERE { ?s a gk:Summit } ORDER BY ?s")
 
 
-def test_repeated_get_is_served_from_the_cache(built: Path) -> None:
+def refuse(*args: object, **options: object) -> None:
+    raise AssertionError("the engine was asked")
+
+
+def test_repeated_get_is_served_from_the_cache(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = create_app({"DATASET": str(built)})
     cache = app.wsgi_app
     assert isinstance(cache, ResponseCache)
     client = app.test_client()
     first = client.get(QUERY, headers={"Accept": "text/csv"})
     assert len(cache.entries) == 1
-    app.extensions["govkg"].engine = None  # a miss would now fail: only a cache hit can answer
+    monkeypatch.setattr(app.extensions["govkg"].engine, "evaluate", refuse)  # only a cache hit can answer now
     again = client.get(QUERY, headers={"Accept": "text/csv"})
     assert again.status_code == 200 and again.data == first.data and again.headers == first.headers
+
+
+def test_a_new_generation_of_the_data_is_not_answered_from_the_cache(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = create_app({"DATASET": str(built)})
+    client, engine = app.test_client(), app.extensions["govkg"].engine
+    client.get(QUERY, headers={"Accept": "text/csv"})
+    monkeypatch.setattr(engine, "_generation", "changed")  # what a write would do to a writable engine
+    monkeypatch.setattr(engine, "evaluate", refuse)
+    assert client.get(QUERY, headers={"Accept": "text/csv"}).status_code == 500
 
 
 def test_accept_is_part_of_the_key_and_errors_are_not_kept(built: Path) -> None:

@@ -72,8 +72,9 @@ def test_caching_headers_and_conditional_requests(client: FlaskClient) -> None:
     assert head.status_code == 200 and head.data == b"" and head.headers["ETag"] == etag
 
 
-@pytest.mark.parametrize("path", ["/download/nothing.ttl", "/download/asserted.exe", "/download/asserted",
-                                  "/download/../etc/passwd"])
+@pytest.mark.parametrize(
+    "path", ["/download/nothing.ttl", "/download/asserted.exe", "/download/asserted", "/download/../etc/passwd"]
+)
 def test_unknown_dump_is_404(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404 and response.mimetype == "text/plain"
@@ -88,8 +89,7 @@ def test_download_index_has_html_and_json_twins(client: FlaskClient, project_bui
 
 @pytest.mark.parametrize("accept", ["text/turtle", "application/n-triples", "application/ld+json"])
 def test_graph_store_get(client: FlaskClient, project_build: Build, accept: str) -> None:
-    response = client.get("/rdf-graph-store", query_string={"graph": graph_iri("asserted")},
-                          headers={"Accept": accept})
+    response = client.get("/rdf-graph-store", query_string={"graph": graph_iri("asserted")}, headers={"Accept": accept})
     assert response.status_code == 200 and response.mimetype == accept
     fmt = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld"}[accept]
     assert isomorphic(parse(response.data, fmt), project_build.graphs["asserted"])
@@ -106,8 +106,9 @@ def test_graph_store_direct_identification(client: FlaskClient, project_build: B
     assert client.head("/graph/person/4.ttl").status_code == 404
 
 
-@pytest.mark.parametrize(("query", "status"), [("", 400), ("?default&graph=x", 400),
-                                                ("?graph=http%3A%2F%2Fexample.org%2Fnone", 404)])
+@pytest.mark.parametrize(
+    ("query", "status"), [("", 400), ("?default&graph=x", 400), ("?graph=http%3A%2F%2Fexample.org%2Fnone", 404)]
+)
 def test_graph_store_bad_requests(client: FlaskClient, query: str, status: int) -> None:
     response = client.get("/rdf-graph-store" + query)
     assert response.status_code == status and response.get_data(as_text=True).startswith(str(status))

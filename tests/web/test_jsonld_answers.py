@@ -15,9 +15,17 @@ from govkg.formats import get
 from govkg.load import parse_into
 
 CONSTRUCT = quote("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH gkg:links { ?s ?p ?o } }")
-PATHS = ["/sparql", "/.well-known/void", "/", f"/sparql?query={CONSTRUCT}",
-         f"/sparql?query={quote('DESCRIBE gkd:france')}", "/download/links.jsonld", "/download/entities.jsonld",
-         "/graph/asserted", "/rdf-graph-store?graph=" + quote("https://w3id.org/govkg/graph/links")]
+PATHS = [
+    "/sparql",
+    "/.well-known/void",
+    "/",
+    f"/sparql?query={CONSTRUCT}",
+    f"/sparql?query={quote('DESCRIBE gkd:france')}",
+    "/download/links.jsonld",
+    "/download/entities.jsonld",
+    "/graph/asserted",
+    "/rdf-graph-store?graph=" + quote("https://w3id.org/govkg/graph/links"),
+]
 
 
 def get_as(client: FlaskClient, path: str, media_type: str) -> bytes:

@@ -11,8 +11,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, VOID
 
 from govkg.build import Build
-from govkg.describe import ENT, SD
 from govkg.namespaces import graph_iri
+from govkg.pages.service import ENT, SD
 from govkg.web import create_app
 
 
@@ -31,11 +31,15 @@ def test_service_description_is_truthful(client: FlaskClient, project_build: Bui
     assert set(sd.objects(service, SD.feature)) == {SD.UnionDefaultGraph, SD.BasicFederatedQuery}  # SERVICE allowlist
     assert not set(sd.objects(service, SD.inputFormat))  # nothing is ever loaded through the protocol
     assert len(set(sd.objects(service, SD.resultFormat))) == 10
-    named = {str(sd.value(node, SD.name)): int(sd.value(sd.value(node, SD.graph), VOID.triples))
-             for node in sd.subjects(RDF.type, SD.NamedGraph)}
+    named = {
+        str(sd.value(node, SD.name)): int(sd.value(sd.value(node, SD.graph), VOID.triples))
+        for node in sd.subjects(RDF.type, SD.NamedGraph)
+    }
     assert named == {graph_iri(n): len(g) for n, g in project_build.graphs.items()}
-    regimes = {str(sd.value(node, SD.name)): sd.value(node, SD.entailmentRegime)
-               for node in sd.subjects(RDF.type, SD.NamedGraph)}
+    regimes = {
+        str(sd.value(node, SD.name)): sd.value(node, SD.entailmentRegime)
+        for node in sd.subjects(RDF.type, SD.NamedGraph)
+    }
     assert regimes.pop(graph_iri("inferred")) == ENT["OWL-RDF-Based"]
     assert set(regimes.values()) == {ENT.Simple}
     default = next(sd.objects(None, SD.defaultGraph))
@@ -70,8 +74,11 @@ def test_void_counts_match_the_build(client: FlaskClient, project_build: Build) 
     assert void.value(dataset, URIRef("http://purl.org/dc/terms/license"))
     dumps = {str(o) for o in void.objects(dataset, VOID.dataDump)}
     assert "http://localhost/download/govkg.nq" in dumps and len(dumps) == 6
-    subsets = {str(s): int(void.value(s, VOID.triples)) for s in void.objects(dataset, VOID.subset)
-               if (s, RDF.type, VOID.Dataset) in void}
+    subsets = {
+        str(s): int(void.value(s, VOID.triples))
+        for s in void.objects(dataset, VOID.subset)
+        if (s, RDF.type, VOID.Dataset) in void
+    }
     assert subsets == {graph_iri(n): len(g) for n, g in project_build.graphs.items()}
 
 
@@ -83,11 +90,18 @@ def test_void_describes_the_linksets_of_the_link_graph(client: FlaskClient, proj
             site = URIRef("{0.scheme}://{0.netloc}/".format(urlsplit(str(o))))
             expected[(p, site)] = expected.get((p, site), 0) + 1
     void = turtle(client, "/.well-known/void")
-    found = {(void.value(ls, VOID.linkPredicate), void.value(ls, VOID.objectsTarget)): void.value(ls, VOID.triples)
-             .toPython() for ls in void.subjects(RDF.type, VOID.Linkset)}
+    found = {
+        (void.value(ls, VOID.linkPredicate), void.value(ls, VOID.objectsTarget)): void.value(
+            ls, VOID.triples
+        ).toPython()
+        for ls in void.subjects(RDF.type, VOID.Linkset)
+    }
     assert found == expected
-    assert {site for _, site in expected} == {URIRef("http://www.wikidata.org/"), URIRef("http://dbpedia.org/"),
-                                              URIRef("https://www.iso.org/")}
+    assert {site for _, site in expected} == {
+        URIRef("http://www.wikidata.org/"),
+        URIRef("http://dbpedia.org/"),
+        URIRef("https://www.iso.org/"),
+    }
     wikidata = URIRef("http://www.wikidata.org/")
     assert void.value(wikidata, VOID.sparqlEndpoint) == URIRef("https://query.wikidata.org/sparql")
     assert str(void.value(wikidata, VOID.uriSpace)) == "http://www.wikidata.org/entity/"
@@ -119,12 +133,17 @@ def test_literal_of_a_known_graph_count(client: FlaskClient, project_build: Buil
 def test_linkset_counts_are_distinct_triples(built: Path, tmp_path: Path, project_build: Build) -> None:
     extra = tmp_path / "extra.nt"
     same_as, q17 = "<http://www.w3.org/2002/07/owl#sameAs>", "<http://www.wikidata.org/entity/Q17>"
-    extra.write_text(f"<https://w3id.org/govkg/id/japan> {same_as} {q17} .\n"  # also in the links graph: once
-                     f"<https://w3id.org/govkg/id/nippon> {same_as} {q17} .\n")  # another subject, same item
+    extra.write_text(
+        f"<https://w3id.org/govkg/id/japan> {same_as} {q17} .\n"  # also in the links graph: once
+        f"<https://w3id.org/govkg/id/nippon> {same_as} {q17} .\n"
+    )  # another subject, same item
     app = create_app({"DATASET": str(built), "GRAPHS": [f"https://w3id.org/govkg/graph/extra={extra}"]})
     void = turtle(app.test_client(), "/.well-known/void")
     wikidata = URIRef("http://www.wikidata.org/")
-    count = next(void.value(ls, VOID.triples).toPython() for ls in void.subjects(RDF.type, VOID.Linkset)
-                 if void.value(ls, VOID.linkPredicate) == OWL.sameAs and void.value(ls, VOID.objectsTarget) == wikidata)
+    count = next(
+        void.value(ls, VOID.triples).toPython()
+        for ls in void.subjects(RDF.type, VOID.Linkset)
+        if void.value(ls, VOID.linkPredicate) == OWL.sameAs and void.value(ls, VOID.objectsTarget) == wikidata
+    )
     stated = {(s, o) for s, o in project_build.graphs["links"].subject_objects(OWL.sameAs) if o.startswith(wikidata)}
     assert count == len(stated) + 1

@@ -22,17 +22,24 @@ from rdflib.term import Node
 from werkzeug.test import TestResponse
 
 from conftest import LiveServer, start_server
-from govkg import formats, load, resource
-from govkg import page as page_model
+from govkg import formats, load
 from govkg.build import Build
 from govkg.engine import ENGINES
 from govkg.namespaces import DEFAULT_BASE, GK, GKD, OA
+from govkg.pages import description as resource
+from govkg.pages import model as page_model
 from govkg.web import DEFAULTS, create_app
+from govkg.web import resources as resources_blueprint
 
 BASE = DEFAULT_BASE
 RESOURCES = Path(__file__).parents[1] / "resources"
-ALTERNATES = {"text/html": ".html", "text/turtle": ".ttl", "application/ld+json": ".jsonld",
-              "application/n-triples": ".nt", "application/rdf+xml": ".rdf"}
+ALTERNATES = {
+    "text/html": ".html",
+    "text/turtle": ".ttl",
+    "application/ld+json": ".jsonld",
+    "application/n-triples": ".nt",
+    "application/rdf+xml": ".rdf",
+}
 SERVED_ELSEWHERE = ("graph/", "context.jsonld")  # fixed routes of other blueprints (Graph Store, JSON-LD context)
 
 
@@ -48,8 +55,14 @@ def built_dataset(built: Path) -> Dataset:
 def dataset_iris(built_dataset: Dataset) -> list[str]:
     """Every IRI under the base in the built dataset (subjects, predicates, objects, graph names), fragment
     stripped: the lead's link records and whatever else lands in the build are picked up here."""
-    return sorted({str(t).partition("#")[0] for quad in built_dataset.quads() for t in quad
-                   if isinstance(t, URIRef) and str(t).startswith(BASE)})
+    return sorted(
+        {
+            str(t).partition("#")[0]
+            for quad in built_dataset.quads()
+            for t in quad
+            if isinstance(t, URIRef) and str(t).startswith(BASE)
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,11 +75,12 @@ def one_of_each_kind(built_dataset: Dataset, dataset_iris: list[str]) -> list[st
     for s, _, o, g in built_dataset.quads((None, RDF.type, None, None)):
         if g != inferred:
             stated.setdefault(str(s), set()).add(str(o))
-    owners = {str(t).partition("#")[0] for quad in built_dataset.quads() for t in quad
-              if isinstance(t, URIRef) and "#" in t}
+    owners = {
+        str(t).partition("#")[0] for quad in built_dataset.quads() for t in quad if isinstance(t, URIRef) and "#" in t
+    }
     kinds: dict[tuple[str, int, bool, str], list[str]] = {}
     for iri in dataset_iris:
-        segments = iri[len(BASE):].split("/")
+        segments = iri[len(BASE) :].split("/")
         kinds.setdefault((segments[0], len(segments), iri in owners, min(stated.get(iri, {""}))), []).append(iri)
     return [members[len(members) // 2] for _, members in sorted(kinds.items())]
 
@@ -88,19 +102,21 @@ def test_every_iri_under_the_base_resolves(app: Flask, dataset_iris: list[str], 
     iris = dataset_iris if app.config["ENGINE"] == DEFAULTS["ENGINE"] else one_of_each_kind
     failures = [f"{iri}: {problem}" for iri in iris for problem in _problems(app.test_client(), iri)]
     assert len(dataset_iris) > 400 and len(one_of_each_kind) > 40 and not failures, failures[:10]
-    assert {iri[len(BASE):].split("/")[0] for iri in one_of_each_kind} == {
-        iri[len(BASE):].split("/")[0] for iri in dataset_iris}
+    assert {iri[len(BASE) :].split("/")[0] for iri in one_of_each_kind} == {
+        iri[len(BASE) :].split("/")[0] for iri in dataset_iris
+    }
 
 
 def _problems(client: FlaskClient, iri: str) -> list[str]:
     """What is wrong with the HTML, Turtle and JSON-LD of one IRI: a status or type, a Turtle that does not
     mention the IRI, a JSON-LD that does not parse back (with no I/O) to a graph isomorphic to the Turtle."""
-    path = "/" + iri[len(BASE):]
+    path = "/" + iri[len(BASE) :]
     answers = {accept: get(client, path, accept) for accept in ("text/html", "text/turtle", "application/ld+json")}
     if path[1:].startswith(SERVED_ELSEWHERE):  # other routes answer these, in the formats they offer
         return [f"{a}: {r.status_code}" for a, r in answers.items() if r.status_code != 200]
-    wrong = [f"{a}: {r.status_code} {r.mimetype}" for a, r in answers.items()
-             if (r.status_code, r.mimetype) != (200, a)]
+    wrong = [
+        f"{a}: {r.status_code} {r.mimetype}" for a, r in answers.items() if (r.status_code, r.mimetype) != (200, a)
+    ]
     if wrong:
         return wrong
     turtle = Graph().parse(data=answers["text/turtle"].data, format="turtle")
@@ -162,19 +178,23 @@ def _quotes(build: Build, iri: URIRef) -> list[str]:
             selectors = list(g.objects(target, OA.hasSelector))
             quote = next(g.value(s, OA.exact) for s in selectors if g.value(s, OA.exact) is not None)
             position = next(s for s in selectors if g.value(s, OA.start) is not None)
-            document = build.graphs[name].value(g.value(claim, PROV.wasDerivedFrom),
-                                                URIRef("http://purl.org/dc/terms/identifier"))
+            document = build.graphs[name].value(
+                g.value(claim, PROV.wasDerivedFrom), URIRef("http://purl.org/dc/terms/identifier")
+            )
             found.append(f"«{quote}», {document}, characters {g.value(position, OA.start)}–{g.value(position, OA.end)}")
     return found
 
 
 def test_inferred_facts_are_marked(client: FlaskClient, project_build: Build) -> None:
     page = get(client, "/id/france", "text/html").get_data(as_text=True)
-    inferred = [o for p, o in project_build.graphs["inferred"].predicate_objects(GKD.france)
-                if p != RDF.type and isinstance(o, URIRef) and o.startswith(BASE + "id/")]
+    inferred = [
+        o
+        for p, o in project_build.graphs["inferred"].predicate_objects(GKD.france)
+        if p != RDF.type and isinstance(o, URIRef) and o.startswith(BASE + "id/")
+    ]
     assert inferred
     for value in inferred:
-        assert f'<li class="inferred"><a href="/{value[len(BASE):]}"' in page
+        assert f'<li class="inferred"><a href="/{value[len(BASE) :]}"' in page
 
 
 def test_ontology_terms_resolve_to_their_definitions(client: FlaskClient, project_build: Build) -> None:
@@ -182,19 +202,29 @@ def test_ontology_terms_resolve_to_their_definitions(client: FlaskClient, projec
     terms = {s for s in ontology.subjects(RDF.type, None) if isinstance(s, URIRef) and s.startswith(str(GK))}
     page = get(client, "/ontology", "text/html").get_data(as_text=True)
     assert len(terms) > 50
-    assert [t for t in terms if f'<section id="{t[len(str(GK)):]}">' not in page] == []
+    assert [t for t in terms if f'<section id="{t[len(str(GK)) :]}">' not in page] == []
     for label in ontology.objects(GK.State, RDFS.label):
         assert html.escape(str(label)) in page
     version = ontology.value(URIRef(BASE + "ontology"), OWL.versionIRI)
-    versioned = get(client, "/" + version[len(BASE):], "text/turtle")
+    versioned = get(client, "/" + version[len(BASE) :], "text/turtle")
     assert versioned.data == get(client, "/ontology", "text/turtle").data
     described = twin(get(client, "/ontology", "text/turtle"))
     stated = {t for t in ontology if str(t[0]).startswith(BASE + "ontology") and not isinstance(t[2], BNode)}
     assert stated <= set(described)
 
 
-@pytest.mark.parametrize("path", ["/id/nothing-here", "/id/france/extra", "/nothing", "/id/nothing.ttl",
-                                  "/id/france%3E", "/http:/evil.example/x", "/id/fr%20ance"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/nothing-here",
+        "/id/france/extra",
+        "/nothing",
+        "/id/nothing.ttl",
+        "/id/france%3E",
+        "/http:/evil.example/x",
+        "/id/fr%20ance",
+    ],
+)
 def test_unknown_iris_are_404(client: FlaskClient, path: str) -> None:
     text = client.get(path)
     assert text.status_code == 404 and text.mimetype == "text/plain"
@@ -281,7 +311,7 @@ def test_blank_nodes_nested_too_deeply_are_cut(hostile: Flask, monkeypatch: pyte
     assert len(chain) > len(described) == resource.MAX_BLANK_DEPTH
     page = get(client, "/id/deep", "text/html").get_data(as_text=True)
     assert len(re.findall(r'id="_:b\d+"', page)) == len(described) and "[ … ]" in page
-    monkeypatch.setattr(page_model, "Written", partial(page_model.Written, depth=3))  # the page's own bound
+    monkeypatch.setattr(resources_blueprint, "Written", partial(page_model.Written, depth=3))  # the page's own bound
     page = get(client, "/id/deep", "text/html").get_data(as_text=True)
     assert len(re.findall(r'id="_:b\d+"', page)) == 3 and "[ … ]" in page
 
@@ -289,8 +319,10 @@ def test_blank_nodes_nested_too_deeply_are_cut(hostile: Flask, monkeypatch: pyte
 def test_iris_follow_the_configured_base(tmp_path: Path) -> None:
     base = "http://example.org/kg/"
     data = tmp_path / "thing.ttl"
-    data.write_text(f'<{base}id/thing> <{RDFS.label}> "thing"@en ; <{RDFS.seeAlso}> <{base}id/other> .\n'
-                    f'<{base}id/other> <{RDFS.label}> "other"@en .\n')
+    data.write_text(
+        f'<{base}id/thing> <{RDFS.label}> "thing"@en ; <{RDFS.seeAlso}> <{base}id/other> .\n'
+        f'<{base}id/other> <{RDFS.label}> "other"@en .\n'
+    )
     client = create_app({"PROJECT": False, "GRAPHS": [f"{base}graph/test={data}"], "BASE_IRI": base}).test_client()
     page = get(client, "/id/thing", "text/html").get_data(as_text=True)
     assert 'href="/id/other"' in page and "/id/thing.ttl" in page
@@ -315,7 +347,7 @@ def test_a_live_server_serves_the_iris_locally(live: LiveServer) -> None:
 def test_catalogue_of_entities(client: FlaskClient, project_build: Build) -> None:
     entities = {s for s in project_build.graphs["entities"].subjects(RDF.type, None) if s.startswith(BASE + "id/")}
     page = get(client, "/id/", "text/html").get_data(as_text=True)
-    assert [e for e in entities if f'href="/{e[len(BASE):]}"' not in page] == []
+    assert [e for e in entities if f'href="/{e[len(BASE) :]}"' not in page] == []
     turtle = get(client, "/id/", "text/turtle")
     assert turtle.headers["Content-Location"] == "/id/?format=turtle"
     assert entities <= set(twin(turtle).subjects(RDF.type, None))
@@ -334,27 +366,29 @@ def _percent_iris() -> list[str]:
 def _sent(iri: str) -> str:
     """The path a browser sends for an IRI under the base: its characters beyond ASCII percent-encoded as UTF-8
     (RFC 3987 §3.1), everything else, `%` included, as written."""
-    return "/" + quote(iri[len(BASE):], safe="/%")
+    return "/" + quote(iri[len(BASE) :], safe="/%")
 
 
 @pytest.fixture(scope="module", params=sorted(ENGINES))
 def percent(request: pytest.FixtureRequest) -> Flask:
     """An app serving the IRIs of percent.ttl, once per engine."""
-    return create_app({"PROJECT": False, "GRAPHS": [f"{BASE}graph/percent={PERCENT}"], "ENGINE": request.param,
-                       "TESTING": True})
+    return create_app(
+        {"PROJECT": False, "GRAPHS": [f"{BASE}graph/percent={PERCENT}"], "ENGINE": request.param, "TESTING": True}
+    )
 
 
 def test_iris_holding_percent_encoding_resolve(percent: Flask) -> None:
     client = percent.test_client()
     for iri in _percent_iris():
-        for path in dict.fromkeys((_sent(iri), "/" + iri[len(BASE):])):  # as a browser sends it; as written
+        for path in dict.fromkeys((_sent(iri), "/" + iri[len(BASE) :])):  # as a browser sends it; as written
             response = get(client, path, "text/turtle")
             assert response.status_code == 200, path
             assert response.headers["Content-Location"] == _sent(iri) + ".ttl"
             assert (URIRef(iri), RDFS.label, None) in twin(response)
     page = get(client, _sent(BASE + "id/a%20b"), "text/html").get_data(as_text=True)
     assert {f'href="{_sent(iri)}"' for iri in _percent_iris() if not iri.endswith("a%20b")} <= set(
-        re.findall(r'href="[^"]*"', page))
+        re.findall(r'href="[^"]*"', page)
+    )
 
 
 @pytest.mark.parametrize("path", ["/id/a b", "/id/a/b", "/id/a%2fb", "/id/100%", "/id/%C3%A9t%C3%A9%20"])
@@ -366,8 +400,9 @@ def test_what_is_not_an_iri_never_resolves(tmp_path: Path) -> None:
     # rdflib's Turtle parser keeps <…a b> (Oxigraph refuses the file): the page of <…a%20b> is not its page.
     data = tmp_path / "space.ttl"
     data.write_text(f'<{BASE}id/x> <{RDFS.seeAlso}> <{BASE}id/a b> .\n<{BASE}id/a b> <{RDFS.label}> "a b"@en .\n')
-    client = create_app({"PROJECT": False, "GRAPHS": [f"{BASE}graph/space={data}"], "ENGINE": "rdflib",
-                         "TESTING": True}).test_client()
+    client = create_app(
+        {"PROJECT": False, "GRAPHS": [f"{BASE}graph/space={data}"], "ENGINE": "rdflib", "TESTING": True}
+    ).test_client()
     assert [client.get(path).status_code for path in ("/id/a%20b", "/id/a b", "/id/a+b")] == [404, 404, 404]
     page = get(client, "/id/x", "text/html").get_data(as_text=True)
     assert f'title="{BASE}id/a b"' in page and 'href="/id/a' not in page
@@ -390,19 +425,26 @@ def test_a_live_server_reads_the_path_as_sent(percent_server: LiveServer) -> Non
             assert (URIRef(iri), RDFS.label, None) in Graph().parse(data=response.read(), format="turtle")
 
 
-QUADS = [("/id/france.nq", "*/*", "/id/france.ttl"), ("/id/france", "application/n-quads", "/id/france.ttl"),
-         ("/id/?format=nquads", "*/*", "/id/?format=turtle"), ("/id/france.trig", "*/*", "/id/france.ttl"),
-         ("/id/france", "application/trig", "/id/france.ttl"), ("/ontology?format=trig", "*/*", "/ontology.ttl")]
+QUADS = [
+    ("/id/france.nq", "*/*", "/id/france.ttl"),
+    ("/id/france", "application/n-quads", "/id/france.ttl"),
+    ("/id/?format=nquads", "*/*", "/id/?format=turtle"),
+    ("/id/france.trig", "*/*", "/id/france.ttl"),
+    ("/id/france", "application/trig", "/id/france.ttl"),
+    ("/ontology?format=trig", "*/*", "/ontology.ttl"),
+]
 
 
 @pytest.mark.parametrize(("path", "accept", "turtle"), QUADS)
-def test_quad_formats_hold_the_description_as_the_default_graph(client: FlaskClient, path: str, accept: str,
-                                                                turtle: str) -> None:
+def test_quad_formats_hold_the_description_as_the_default_graph(
+    client: FlaskClient, path: str, accept: str, turtle: str
+) -> None:
     response = client.get(path, headers={"Accept": accept})
     assert response.status_code == 200 and b"urn:x-rdflib" not in response.data
     ds = Dataset()
-    ds.parse(data=response.data, format=next(f.rdflib for f in formats.FORMATS.values()
-                                             if f.media_type == response.mimetype))
+    ds.parse(
+        data=response.data, format=next(f.rdflib for f in formats.FORMATS.values() if f.media_type == response.mimetype)
+    )
     assert [g.identifier for g in ds.graphs() if len(g) and g.identifier != DATASET_DEFAULT_GRAPH_ID] == []
     assert _same(twin(client.get(turtle)), ds.default_graph)
 

@@ -28,7 +28,8 @@ def test_production_mode_runs_several_workers(built: Path) -> None:
         assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "4"
         assert "gunicorn" in headers.get("Server", "")
         children = Path(f"/proc/{server.process.pid}/task").exists() and [
-            p for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == server.process.pid]
+            p for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == server.process.pid
+        ]
         assert children and len(children) >= 2
     finally:
         server.stop()

@@ -49,33 +49,45 @@ def test_get_post_form_and_post_direct_agree(client: FlaskClient) -> None:
     assert len(bindings(by_get)) == 4
 
 
-@pytest.mark.parametrize(("method", "kwargs", "status", "reason"), [
-    ("put", {"query_string": {"query": "ASK {}"}}, 405, "Method Not Allowed"),
-    ("delete", {"query_string": {"query": "ASK {}"}}, 405, "Method Not Allowed"),
-    ("get", {"query_string": [("query", "ASK {}"), ("query", "SELECT * {}")]}, 400, "exactly one query"),
-    ("post", {"data": "ASK {}", "content_type": "text/plain"}, 415, "text/plain"),
-    ("post", {"data": "query=ASK%20%7B%7D"}, 415, "missing Content-Type"),
-    ("post", {"data": "ASK {}".encode("utf-16"), "content_type": "application/sparql-query; charset=UTF-16"},
-     415, "UTF-8"),
-    ("post", {"data": b"ASK { ?s ?p '\xff' }", "content_type": "application/sparql-query"}, 400, "not valid UTF-8"),
-    ("post", {"data": "query=ASK%20%7B%FF%7D", "content_type": FORM}, 400, "not UTF-8"),
-    ("get", {"query_string": {"query": "ASK {"}}, 400, "syntax error"),
-    ("get", {"query_string": {"query": "SELECT ?x WHERE { ?x ?y }"}}, 400, "syntax error"),
-    ("get", {"query_string": {"update": "CLEAR ALL"}}, 403, "read-only"),
-    ("post", {"data": {"update": "CLEAR ALL"}}, 403, "read-only"),
-    ("post", {"data": "CLEAR ALL", "content_type": "application/sparql-update"}, 403, "read-only"),
-    ("post", {"data": "CLEAR NAMED", "content_type": "text/plain"}, 403, "read-only"),
-    ("post", {"data": "update=CLEAR%20NAMED"}, 403, "read-only"),
-    ("post", {"data": {"format": "json"}}, 400, "no query"),
-    ("post", {"data": "ASK {}", "content_type": "application/sparql-query",
-              "query_string": {"query": "ASK {}"}}, 400, "both in the URL and in the body"),
-    ("get", {"query_string": {"query": "ASK {}", "infer": "maybe"}}, 400, "infer"),
-    ("get", {"query_string": {"query": "ASK {}", "default-graph-uri": "relative/graph"}}, 400, "absolute IRI"),
-    ("get", {"query_string": {"query": "ASK {}", "format": "turtle"}}, 406, "does not suit"),
-    ("get", {"query_string": {"query": "SELECT * { SERVICE <http://x/> { ?s ?p ?o } }"}}, 400, "SERVICE"),
-])
-def test_misuse_gets_the_protocol_status_and_one_line(client: FlaskClient, method: str, kwargs: dict,
-                                                      status: int, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "kwargs", "status", "reason"),
+    [
+        ("put", {"query_string": {"query": "ASK {}"}}, 405, "Method Not Allowed"),
+        ("delete", {"query_string": {"query": "ASK {}"}}, 405, "Method Not Allowed"),
+        ("get", {"query_string": [("query", "ASK {}"), ("query", "SELECT * {}")]}, 400, "exactly one query"),
+        ("post", {"data": "ASK {}", "content_type": "text/plain"}, 415, "text/plain"),
+        ("post", {"data": "query=ASK%20%7B%7D"}, 415, "missing Content-Type"),
+        (
+            "post",
+            {"data": "ASK {}".encode("utf-16"), "content_type": "application/sparql-query; charset=UTF-16"},
+            415,
+            "UTF-8",
+        ),
+        ("post", {"data": b"ASK { ?s ?p '\xff' }", "content_type": "application/sparql-query"}, 400, "not valid UTF-8"),
+        ("post", {"data": "query=ASK%20%7B%FF%7D", "content_type": FORM}, 400, "not UTF-8"),
+        ("get", {"query_string": {"query": "ASK {"}}, 400, "syntax error"),
+        ("get", {"query_string": {"query": "SELECT ?x WHERE { ?x ?y }"}}, 400, "syntax error"),
+        ("get", {"query_string": {"update": "CLEAR ALL"}}, 403, "read-only"),
+        ("post", {"data": {"update": "CLEAR ALL"}}, 403, "read-only"),
+        ("post", {"data": "CLEAR ALL", "content_type": "application/sparql-update"}, 403, "read-only"),
+        ("post", {"data": "CLEAR NAMED", "content_type": "text/plain"}, 403, "read-only"),
+        ("post", {"data": "update=CLEAR%20NAMED"}, 403, "read-only"),
+        ("post", {"data": {"format": "json"}}, 400, "no query"),
+        (
+            "post",
+            {"data": "ASK {}", "content_type": "application/sparql-query", "query_string": {"query": "ASK {}"}},
+            400,
+            "both in the URL and in the body",
+        ),
+        ("get", {"query_string": {"query": "ASK {}", "infer": "maybe"}}, 400, "infer"),
+        ("get", {"query_string": {"query": "ASK {}", "default-graph-uri": "relative/graph"}}, 400, "absolute IRI"),
+        ("get", {"query_string": {"query": "ASK {}", "format": "turtle"}}, 406, "does not suit"),
+        ("get", {"query_string": {"query": "SELECT * { SERVICE <http://x/> { ?s ?p ?o } }"}}, 400, "SERVICE"),
+    ],
+)
+def test_misuse_gets_the_protocol_status_and_one_line(
+    client: FlaskClient, method: str, kwargs: dict, status: int, reason: str
+) -> None:
     response = getattr(client, method)("/sparql", **kwargs)
     assert response.status_code == status
     text = response.get_data(as_text=True)
@@ -89,15 +101,22 @@ def test_method_not_allowed_lists_the_allowed_methods(client: FlaskClient) -> No
 
 
 def test_body_too_large(app: Flask) -> None:
-    response = app.test_client().post("/sparql", data=b"#" * (app.config["MAX_CONTENT_LENGTH"] + 1),
-                                      content_type="application/sparql-query")
+    response = app.test_client().post(
+        "/sparql", data=b"#" * (app.config["MAX_CONTENT_LENGTH"] + 1), content_type="application/sparql-query"
+    )
     assert response.status_code == 413
     assert response.get_data(as_text=True).startswith("413 ")
 
 
-@pytest.mark.parametrize(("fmt", "media_type"), [("json", "application/sparql-results+json"),
-                                                 ("xml", "application/sparql-results+xml"),
-                                                 ("csv", "text/csv"), ("tsv", "text/tab-separated-values")])
+@pytest.mark.parametrize(
+    ("fmt", "media_type"),
+    [
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+    ],
+)
 def test_select_formats_parse_back(client: FlaskClient, fmt: str, media_type: str) -> None:
     response = get(client, SUMMITS, media_type)
     assert response.status_code == 200
@@ -114,13 +133,20 @@ def test_ask_formats_parse_back(client: FlaskClient, fmt: str) -> None:
         assert Result.parse(io.BytesIO(response.data), format=fmt).askAnswer is expected
 
 
-@pytest.mark.parametrize(("fmt", "media_type", "parser"), [
-    ("turtle", "text/turtle", "turtle"), ("json-ld", "application/ld+json", "json-ld"),
-    ("nt", "application/n-triples", "nt"), ("rdfxml", "application/rdf+xml", "xml"),
-    ("trig", "application/trig", "trig"), ("nquads", "application/n-quads", "nquads"),
-])
-def test_construct_formats_round_trip(client: FlaskClient, project_build: Build, fmt: str, media_type: str,
-                                      parser: str) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "media_type", "parser"),
+    [
+        ("turtle", "text/turtle", "turtle"),
+        ("json-ld", "application/ld+json", "json-ld"),
+        ("nt", "application/n-triples", "nt"),
+        ("rdfxml", "application/rdf+xml", "xml"),
+        ("trig", "application/trig", "trig"),
+        ("nquads", "application/n-quads", "nquads"),
+    ],
+)
+def test_construct_formats_round_trip(
+    client: FlaskClient, project_build: Build, fmt: str, media_type: str, parser: str
+) -> None:
     response = get(client, CONSTRUCT, media_type)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == f"{media_type}; charset=utf-8"
@@ -180,13 +206,19 @@ def test_head_has_headers_and_no_body(client: FlaskClient) -> None:
 
 
 def test_cors_for_any_origin_never_with_credentials(client: FlaskClient) -> None:
-    response = client.get(f"/sparql?query={quote(SUMMITS)}",
-                          headers={"Origin": "https://evil.example", "Cookie": "session=1"})
+    response = client.get(
+        f"/sparql?query={quote(SUMMITS)}", headers={"Origin": "https://evil.example", "Cookie": "session=1"}
+    )
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Credentials" not in response.headers
-    preflight = client.options("/sparql", headers={"Origin": "https://a.example",
-                                                   "Access-Control-Request-Method": "POST",
-                                                   "Access-Control-Request-Headers": "content-type"})
+    preflight = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://a.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert "content-type" in preflight.headers["Access-Control-Allow-Headers"].lower()
@@ -222,11 +254,14 @@ def test_from_selects_a_stored_graph(client: FlaskClient, project_build: Build) 
     assert int(bindings(get(client, query))[0]["n"]) == len(project_build.graphs["entities"])
 
 
-@pytest.mark.parametrize("template", [
-    "ASK FROM <{iri}> {{ ?s ?p ?o }}",
-    "ASK FROM NAMED <{iri}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
-    "ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "ASK FROM <{iri}> {{ ?s ?p ?o }}",
+        "ASK FROM NAMED <{iri}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        "ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}",
+    ],
+)
 def test_from_a_file_reads_nothing(client: FlaskClient, tmp_path: Path, template: str) -> None:
     data = tmp_path / "secret.nt"
     data.write_text("<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n")
@@ -238,17 +273,19 @@ def test_from_a_file_reads_nothing(client: FlaskClient, tmp_path: Path, template
     assert json.loads(response.data)["boolean"] is False
 
 
-@pytest.mark.parametrize("pattern", [
-    "SERVICE <{url}> {{ ?s ?p ?o }}",
-    "SERVICE SILENT <{url}> {{ ?s ?p ?o }}",
-    "OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "?a ?b ?c MINUS {{ SERVICE <{url}> {{ ?a ?p ?o }} }}",
-    "{{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
-    "?s ?p ?o FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "SERVICE ?e {{ ?s ?p ?o }} VALUES ?e {{ <{url}> }}",
-])
-def test_service_is_refused_before_any_connection(client: FlaskClient, listener: socket.socket,
-                                                  pattern: str) -> None:
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "SERVICE <{url}> {{ ?s ?p ?o }}",
+        "SERVICE SILENT <{url}> {{ ?s ?p ?o }}",
+        "OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "?a ?b ?c MINUS {{ SERVICE <{url}> {{ ?a ?p ?o }} }}",
+        "{{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        "?s ?p ?o FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "SERVICE ?e {{ ?s ?p ?o }} VALUES ?e {{ <{url}> }}",
+    ],
+)
+def test_service_is_refused_before_any_connection(client: FlaskClient, listener: socket.socket, pattern: str) -> None:
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
     response = get(client, "SELECT * WHERE { " + pattern.format(url=url) + " }")
     assert response.status_code == 400
@@ -269,8 +306,9 @@ def hasty(request: pytest.FixtureRequest, built: Path) -> Flask:
 
 def test_deadline_gives_a_clear_error(hasty: Flask) -> None:
     started = time.monotonic()
-    response = hasty.test_client().get("/sparql?query=" + quote("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"),
-                                       headers={"Accept": "text/csv"})
+    response = hasty.test_client().get(
+        "/sparql?query=" + quote("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"), headers={"Accept": "text/csv"}
+    )
     elapsed = time.monotonic() - started
     assert response.status_code == 503
     assert "0.5 s deadline" in response.get_data(as_text=True)
@@ -280,18 +318,24 @@ def test_deadline_gives_a_clear_error(hasty: Flask) -> None:
 
 def test_other_clients_are_answered_during_a_long_query(hasty: Flask) -> None:
     results: list[int] = []
-    slow = threading.Thread(target=lambda: results.append(hasty.test_client().get(
-        "/sparql?query=" + quote("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")).status_code))
+    slow = threading.Thread(
+        target=lambda: results.append(
+            hasty.test_client().get("/sparql?query=" + quote("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")).status_code
+        )
+    )
     slow.start()
     fast = hasty.test_client().get("/sparql?query=" + quote(SUMMITS))
     slow.join(10)
     assert fast.status_code == 200 and results == [503]
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE " + "{" * 10_000 + " ?s ?p ?o " + "}" * 10_000,
-    "ASK { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE " + "{" * 10_000 + " ?s ?p ?o " + "}" * 10_000,
+        "ASK { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }",
+    ],
+)
 def test_deeply_nested_query_is_a_400_not_a_crash(client: FlaskClient, query: str) -> None:
     response = client.post("/sparql", data=query.encode(), content_type="application/sparql-query")
     assert response.status_code == 400 and "nested deeper" in response.get_data(as_text=True)

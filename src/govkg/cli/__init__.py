@@ -9,21 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from govkg import __version__
-from govkg.cli import data, links, serve
+from govkg.cli import data, links, query, serve
 from govkg.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, CliError
-from govkg.engine import EngineError
-from govkg.extract import AnnotationError
-from govkg.formats import FormatError
-from govkg.link import LinkError
-from govkg.load import LoadError
+from govkg.errors import GovkgError, one_line
 from govkg.namespaces import DEFAULT_BASE
-from govkg.query import QueryError
-from govkg.reason import InconsistencyError
-from govkg.validate import ShapesError
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "CliError", "default_root", "main"]
-KNOWN_ERRORS = (AnnotationError, EngineError, FormatError, InconsistencyError, LinkError, LoadError, QueryError,
-                ShapesError, OSError)
 
 
 def default_root() -> Path:
@@ -41,10 +32,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govkg", description="govkg: an open knowledge graph of AI governance.")
     parser.add_argument("--version", action="version", version=f"govkg {__version__}")
     parser.add_argument("--root", type=Path, default=None, help="project folder (default: $GOVKG_ROOT or .)")
-    parser.add_argument("--base-iri", default=os.environ.get("GOVKG_BASE_IRI", DEFAULT_BASE),
-                        help=f"base IRI of ontology and data (default: $GOVKG_BASE_IRI or {DEFAULT_BASE})")
+    parser.add_argument(
+        "--base-iri",
+        default=os.environ.get("GOVKG_BASE_IRI", DEFAULT_BASE),
+        help=f"base IRI of ontology and data (default: $GOVKG_BASE_IRI or {DEFAULT_BASE})",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (data, links, serve):
+    for module in (data, query, links, serve):
         module.add_parsers(sub)
     return parser
 
@@ -61,8 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`govkg ... | head`): nothing more to say, not a failure
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the interpreter's final flush is quiet
         return EXIT_OK
-    except (CliError, *KNOWN_ERRORS) as error:
-        sys.stderr.write(f"govkg: error: {' '.join(str(error).split())}\n")
+    except (GovkgError, OSError) as error:  # every error meant for a person; OSError: a file that cannot be read
+        sys.stderr.write(f"govkg: error: {one_line(error, 1000)}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

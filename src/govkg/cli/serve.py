@@ -16,6 +16,8 @@ from govkg.engine import ENGINES
 if TYPE_CHECKING:
     from flask import Flask
 
+__all__ = ["add_parsers", "cmd_serve", "serve_config"]
+
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register serve."""
@@ -28,8 +30,13 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=int(os.environ.get("GOVKG_PORT", "8000")), help="default: 8000")
     p.add_argument("--engine", choices=sorted(ENGINES), help="query engine (default: $GOVKG_ENGINE or oxigraph)")
     p.add_argument("--dataset", type=Path, help="serve this built dataset (.nq/.trig) instead of build/govkg.nq")
-    p.add_argument("--graph", action="append", default=[], metavar="IRI=FILE",
-                   help="also serve FILE as the named graph IRI; repeatable")
+    p.add_argument(
+        "--graph",
+        action="append",
+        default=[],
+        metavar="IRI=FILE",
+        help="also serve FILE as the named graph IRI; repeatable",
+    )
     p.add_argument("--no-project", action="store_true", help="serve only the --graph files")
     p.add_argument("--timeout", type=float, help="query deadline in seconds (default: $GOVKG_QUERY_TIMEOUT or 30)")
     p.add_argument("--production", action="store_true", help="run under gunicorn with several worker processes")
@@ -43,9 +50,13 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
 def serve_config(args: argparse.Namespace) -> dict[str, object]:
     """The app configuration given on the command line (GOVKG_* variables fill in the rest)."""
     config: dict[str, object] = {"ROOT": str(args.root), "BASE_IRI": args.base_iri, "PROJECT": not args.no_project}
-    for key, value in [("ENGINE", args.engine), ("QUERY_TIMEOUT", args.timeout),
-                       ("DATASET", args.dataset and str(args.dataset)), ("GRAPHS", args.graph or None),
-                       ("SERVICE_ALLOWLIST", [] if args.no_federation else args.allow_service)]:
+    for key, value in [
+        ("ENGINE", args.engine),
+        ("QUERY_TIMEOUT", args.timeout),
+        ("DATASET", args.dataset and str(args.dataset)),
+        ("GRAPHS", args.graph or None),
+        ("SERVICE_ALLOWLIST", [] if args.no_federation else args.allow_service),
+    ]:
         if value is not None:
             config[key] = value
     return config

@@ -1,24 +1,70 @@
-"""Query engines behind the endpoint: embedded Oxigraph (default) and rdflib, chosen from a table.
+"""Query engines behind the endpoint and the command line, behind one typed seam (`Engine`, in `base`).
 
-Each engine module offers the same functions: `open(sources, base)`, `graphs(handle)`,
-`evaluate(handle, query, selection, deadline)`, `write(answer, fmt, out, base)` and `rows(answer, limit)`.
-Dumps always come from `rdflib_engine.export`, which keeps literals exactly as built.
+Engines are classes opened by `open_engine(kind, sources, base)`: embedded Oxigraph (the default) and rdflib. The
+query guard (`guard`), deadlines (`deadline`), syntax diagnostics (`syntax`) and generation-keyed caches (`memo`)
+live here too. Nothing outside this package names a concrete engine.
 """
 
 from __future__ import annotations
 
-from types import ModuleType
+from collections.abc import Callable, Iterable
 
-from govkg.engine import oxigraph_engine, rdflib_engine
-from govkg.engine.model import Answer, EngineError, Selection, Source
+from govkg.engine.base import (
+    FORMS,
+    SERVICE_DATASET,
+    Answer,
+    Engine,
+    Form,
+    Selection,
+    Source,
+    Table,
+    fingerprint,
+    select,
+)
+from govkg.engine.deadline import CheckedBuffer, Deadline, DeadlineExceeded, Pool
+from govkg.engine.errors import EngineError, QuerySyntaxError, UpdateRefused
+from govkg.engine.guard import GuardError
+from govkg.engine.memo import Memo
+from govkg.engine.oxigraph_engine import OxigraphEngine
+from govkg.engine.rdflib_engine import RdflibEngine
+from govkg.federation import Policy
 
-ENGINES: dict[str, ModuleType] = {"oxigraph": oxigraph_engine, "rdflib": rdflib_engine}
+__all__ = [
+    "DEFAULT",
+    "ENGINES",
+    "FORMS",
+    "SERVICE_DATASET",
+    "Answer",
+    "CheckedBuffer",
+    "Deadline",
+    "DeadlineExceeded",
+    "Engine",
+    "EngineError",
+    "Form",
+    "GuardError",
+    "Memo",
+    "Pool",
+    "QuerySyntaxError",
+    "Selection",
+    "Source",
+    "Table",
+    "UpdateRefused",
+    "fingerprint",
+    "open_engine",
+    "select",
+]
 
-__all__ = ["ENGINES", "Answer", "EngineError", "Selection", "Source", "get"]
+# Every registered engine: the conformance suite (tests/engine/test_conformance.py) runs over each of them.
+ENGINES: dict[str, Callable[[Iterable[Source], str, Policy | None], Engine]] = {
+    OxigraphEngine.kind: OxigraphEngine,
+    RdflibEngine.kind: RdflibEngine,
+}
+DEFAULT = OxigraphEngine.kind
 
 
-def get(name: str) -> ModuleType:
-    """The engine module called `name`."""
-    if name not in ENGINES:
-        raise EngineError(f"unknown engine {name!r} (choose from {', '.join(ENGINES)})")
-    return ENGINES[name]
+def open_engine(kind: str, sources: Iterable[Source], base: str, *, federation: Policy | None = None) -> Engine:
+    """Open the engine called `kind` over the source files; SERVICE may call `federation`'s endpoints (none
+    without a policy). EngineError for an unknown kind or a source that cannot be loaded."""
+    if kind not in ENGINES:
+        raise EngineError(f"unknown engine {kind!r} (choose from {', '.join(ENGINES)})")
+    return ENGINES[kind](sources, base, federation)

@@ -1,43 +1,161 @@
-"""The pure-Python alternative engine: rdflib's SPARQL evaluator over an in-memory Dataset."""
+"""The pure-Python engine: rdflib's SPARQL evaluator over an in-memory Dataset; the one that runs SERVICE."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from itertools import islice
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
+import rdflib.plugins.sparql as rdflib_sparql
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
-from rdflib.term import Node
 
-from govkg import federate, formats, load, query, serialize
-from govkg.deadline import Deadline
-from govkg.engine.model import Answer, EngineError, Selection, Source, one_line
+from govkg import federation, formats, load, serialize
+from govkg.engine import guard
+from govkg.engine.base import SERVICE_DATASET, Answer, Selection, Source, Table, fingerprint
+from govkg.engine.deadline import DeadlineExceeded
+from govkg.engine.errors import EngineError, rejected
+from govkg.engine.memo import Memo
+from govkg.errors import one_line
 from govkg.formats import Format
-from govkg.namespaces import graph_iri
-from govkg.remote import RemoteError
+from govkg.namespaces import PREFIXES, graph_iri, rebase_iri
 
+if TYPE_CHECKING:
+    from govkg.engine.deadline import Deadline
+
+__all__ = ["RdflibEngine"]
+
+# rdflib would fetch and parse IRIs named in FROM / FROM NAMED; govkg only selects stored graphs.
+rdflib_sparql.SPARQL_LOAD_GRAPHS = False
 CHECK_EVERY = 256  # rows between deadline checks
+VIEWS = 64  # dataset views (graph selections) kept
+_FORMS = {"SELECT": "bindings", "ASK": "boolean"}
 
 
-@dataclass(eq=False)
-class Handle:
-    """The dataset (default graph = union of the named graphs), its base IRI and the federation policy
-    (None: every SERVICE is refused)."""
+class RdflibEngine:
+    """rdflib's evaluator. SERVICE obeys the federation policy (govkg.federation): every SERVICE is checked in the
+    parsed algebra before evaluation starts, and only allowlisted endpoints are called; without a policy, none."""
 
-    dataset: Dataset
-    graphs: tuple[str, ...]
-    inferred: str
-    base: str
-    views: dict[tuple[tuple[str, ...], tuple[str, ...]], Dataset] = field(default_factory=dict)
-    federation: federate.Policy | None = None
+    kind = "rdflib"
+
+    def __init__(self, sources: Iterable[Source], base: str, policy: federation.Policy | None = None) -> None:
+        federation.check_hooks()  # a foreign hook would see every query first, SERVICE included (security item 18)
+        self.sources, self.base, self.policy = tuple(sources), base, policy
+        self._dataset = _load(self.sources, base)
+        self._prefixes = {p: rebase_iri(iri, base) for p, iri in PREFIXES.items()}
+        self._inferred = graph_iri("inferred", base)
+        self._generation = fingerprint(self.sources)
+        self._sizes = _sizes(self._dataset)
+        self._views: Memo[tuple[tuple[str, ...], tuple[str, ...]], Dataset] = Memo(self, VIEWS)
+
+    @property
+    def generation(self) -> str:
+        """The SHA-256 of the loaded files (the data never changes while it is served)."""
+        return self._generation
+
+    @property
+    def federates(self) -> bool:
+        """Whether SERVICE may call the policy's endpoints."""
+        return bool(self.policy and self.policy.allowlist)
+
+    def graphs(self) -> dict[str, int]:
+        """The stored named graphs and their sizes, sorted by IRI."""
+        return dict(self._sizes)
+
+    def evaluate(self, query: str, selection: Selection = SERVICE_DATASET, deadline: Deadline | None = None) -> Answer:
+        """Parse (checking every SERVICE against the policy) and evaluate a query, checking the deadline."""
+        prepared = self._prepare(query)
+        dataset = self._select(prepared, selection)
+        try:
+            with federation.active(self.policy, deadline):
+                result = dataset.query(prepared)
+                if result.type == "SELECT":
+                    result.bindings = _collect(result, deadline)
+        except (EngineError, federation.FederationError):
+            raise
+        except Exception as error:  # rdflib's evaluator raises arbitrary types
+            raise EngineError("evaluation failed: " + one_line(error)) from None
+        return Answer(_FORMS.get(result.type, "graph"), result, self)  # type: ignore[arg-type]
+
+    def write(self, answer: Answer, fmt: Format, out: IO[bytes]) -> None:
+        """Serialise an answer in `fmt`."""
+        result: Result = answer.result
+        try:
+            if answer.form == "graph":
+                data = serialize.rdf_bytes(result.graph if result.graph is not None else Graph(), fmt.name, self.base)
+            else:
+                data = _results(result, fmt)
+        except DeadlineExceeded:
+            raise
+        except Exception as error:  # serialisers raise arbitrary types
+            raise EngineError("evaluation failed: " + one_line(error)) from None
+        out.write(data)
+
+    def rows(self, answer: Answer, limit: int) -> Table:
+        """Up to `limit` rows of an answer (a boolean is one row, a graph is s/p/o rows)."""
+        result: Result = answer.result
+        if answer.form == "boolean":
+            return ["boolean"], [[Literal(bool(result.askAnswer))]]
+        if answer.form == "graph":
+            graph = result.graph if result.graph is not None else Graph()
+            return ["subject", "predicate", "object"], [list(t) for t in islice(graph, limit)]
+        names = [str(v) for v in result.vars or []]
+        return names, [[row[v] for v in names] for row in islice(result, limit)]  # type: ignore[call-overload,index]
+
+    def export(self, graphs: Sequence[str] | None, fmt: Format, out: IO[bytes]) -> None:
+        """The named graphs (all when None): quads in a dataset format, their union otherwise."""
+        subset = Dataset()
+        for name in _chosen(graphs, self._sizes):
+            target = subset.graph(URIRef(name))
+            target += self._dataset.graph(URIRef(name))
+        out.write(
+            serialize.dataset_bytes(subset, fmt.name, self.base)
+            if fmt.kind == "dataset"
+            else serialize.graph_bytes(_union(subset), fmt.name, self.base)
+        )
+
+    def close(self) -> None:
+        """Drop the dataset."""
+        self._dataset = Dataset()
+        self._views.clear()
+
+    def _prepare(self, text: str) -> Query:
+        """Parse a query, refusing too many SERVICE clauses before parsing and any SERVICE the policy does not
+        allow after (a variable endpoint, one not allowlisted, one nested in another), wherever it is."""
+        guard.check_services(text)
+        try:
+            prepared = prepareQuery(text, initNs=self._prefixes, base=self.base)
+        except RecursionError:
+            raise EngineError("syntax error: the query is nested too deeply for the parser") from None
+        except Exception as error:  # pyparsing and rdflib raise several types
+            raise rejected(text, self._prefixes, one_line(error)) from None
+        federation.check(prepared.algebra, self.policy.allowlist if self.policy else ())
+        return prepared
+
+    def _select(self, prepared: Query, selection: Selection) -> Dataset:
+        """The Dataset a query runs over; FROM / FROM NAMED and the protocol select stored graphs only."""
+        clause = prepared.algebra.get("datasetClause")
+        prepared.algebra["datasetClause"] = None  # rdflib would otherwise try to load the IRIs
+        if selection.default is not None or selection.named is not None:
+            return self._view(tuple(selection.default or ()), tuple(selection.named or ()))
+        if clause:
+            default = tuple(str(c.default) for c in clause if c.default)
+            return self._view(default, tuple(str(c.named) for c in clause if c.named))
+        if not selection.infer:
+            kept = tuple(g for g in self._sizes if g != self._inferred)
+            return self._view(kept, kept)
+        return self._dataset
+
+    def _view(self, default: tuple[str, ...], named: tuple[str, ...]) -> Dataset:
+        """A Dataset whose default graph merges `default` and whose named graphs are `named`."""
+        return self._views.get((default, named), lambda: _copy(self._dataset, default, named))
 
 
-def open(sources: Iterable[Source], base: str) -> Handle:
-    """Parse the sources into a new in-memory Dataset."""
+def _load(sources: Sequence[Source], base: str) -> Dataset:
+    """A new in-memory Dataset (default graph: the union of the named graphs) holding the sources."""
     ds = Dataset(default_union=True)
     for source in sources:
         try:
@@ -45,39 +163,32 @@ def open(sources: Iterable[Source], base: str) -> Handle:
             load.parse_into(target, source.path.read_bytes(), formats.by_suffix(source.path.suffix), base)
         except Exception as error:  # rdflib raises many unrelated types for bad syntax
             raise EngineError(f"{source.path}: {one_line(error)}") from None
-    names = tuple(sorted(str(g.identifier) for g in ds.graphs() if len(g) and isinstance(g.identifier, URIRef)
-                         and g.identifier != DATASET_DEFAULT_GRAPH_ID))
-    return Handle(ds, names, graph_iri("inferred", base), base)
+    return ds
 
 
-def graphs(handle: Handle) -> tuple[str, ...]:
-    """The IRIs of the stored named graphs, sorted."""
-    return handle.graphs
+def _sizes(ds: Dataset) -> dict[str, int]:
+    """The named graphs' triple counts, sorted by IRI (rdflib's internal default graph is not one)."""
+    return {
+        str(g.identifier): len(g)
+        for g in sorted(ds.graphs(), key=lambda g: str(g.identifier))
+        if len(g) and isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID
+    }
 
 
-def evaluate(handle: Handle, text: str, selection: Selection, deadline: Deadline | None = None) -> Answer:
-    """Parse (refusing any SERVICE the handle's federation policy does not allow, wherever it is) and
-    evaluate a query, checking the deadline; a remote endpoint's failure raises RemoteError."""
-    policy = handle.federation
-    try:
-        prepared = query.prepare(text, base=handle.base, services=policy.allowlist if policy else ())
-    except query.QueryError as error:
-        raise EngineError(str(error)) from None
-    ds = _dataset(handle, prepared, selection)
-    try:
-        with federate.active(policy, deadline):
-            result = ds.query(prepared)
-            if result.type == "SELECT":
-                result.bindings = _collect(result, deadline)
-    except (EngineError, RemoteError):
-        raise
-    except federate.ServiceRefused as error:  # a budget of the federation policy ran out while evaluating
-        raise EngineError(str(error)) from None
-    except Exception as error:  # rdflib's evaluator raises arbitrary types
-        if type(error).__name__ == "DeadlineExceeded":
-            raise
-        raise EngineError("evaluation failed: " + one_line(error)) from None
-    return Answer({"SELECT": "bindings", "ASK": "boolean"}.get(result.type, "graph"), result)
+def _chosen(graphs: Sequence[str] | None, stored: dict[str, int]) -> list[str]:
+    """The graphs to export: all when None; EngineError naming the first one not stored."""
+    for name in graphs or ():
+        if name not in stored:
+            raise EngineError(f"unknown graph {name}")
+    return list(stored) if graphs is None else list(graphs)
+
+
+def _union(ds: Dataset) -> Graph:
+    """The union of a dataset's graphs as one graph."""
+    union = Graph()
+    for graph in ds.graphs():
+        union += graph
+    return union
 
 
 def _collect(result: Result, deadline: Deadline | None) -> list:
@@ -94,32 +205,8 @@ def _collect(result: Result, deadline: Deadline | None) -> list:
     return rows
 
 
-def _dataset(handle: Handle, prepared: Query, selection: Selection) -> Dataset:
-    """The Dataset a query runs over; FROM / FROM NAMED and the protocol select stored graphs only."""
-    clause = prepared.algebra.get("datasetClause")
-    prepared.algebra["datasetClause"] = None  # rdflib would otherwise try to load the IRIs
-    if selection.default is not None or selection.named is not None:
-        return _view(handle, tuple(selection.default or ()), tuple(selection.named or ()))
-    if clause:
-        default = tuple(str(c.default) for c in clause if c.default)
-        return _view(handle, default, tuple(str(c.named) for c in clause if c.named))
-    if not selection.infer:
-        kept = tuple(g for g in handle.graphs if g != handle.inferred)
-        return _view(handle, kept, kept)
-    return handle.dataset
-
-
-def _view(handle: Handle, default: tuple[str, ...], named: tuple[str, ...]) -> Dataset:
-    """A Dataset whose default graph merges `default` and whose named graphs are `named` (cached)."""
-    key = (default, named)
-    if key not in handle.views:
-        if len(handle.views) > 64:
-            handle.views.clear()
-        handle.views[key] = _copy(handle.dataset, default, named)
-    return handle.views[key]
-
-
 def _copy(source: Dataset, default: tuple[str, ...], named: tuple[str, ...]) -> Dataset:
+    """A new Dataset: the `default` graphs merged as its default graph, the `named` ones as they are."""
     view = Dataset()
     for name in default:
         view.default_graph += source.graph(URIRef(name))
@@ -129,42 +216,26 @@ def _copy(source: Dataset, default: tuple[str, ...], named: tuple[str, ...]) -> 
     return view
 
 
-def write(answer: Answer, fmt: Format, out: IO[bytes], base: str) -> None:
-    """Serialise an answer in `fmt`."""
-    result: Result = answer.result
-    try:
-        if answer.form == "graph":
-            graph = result.graph if result.graph is not None else Graph()
-            data = serialize.rdf_bytes(graph, fmt.name, base)
-        else:
-            data = query.render(result, fmt.name, base)
-    except Exception as error:  # serialisers raise arbitrary types
-        raise EngineError("evaluation failed: " + one_line(error)) from None
-    out.write(data)
+def _results(result: Result, fmt: Format) -> bytes:
+    """A SELECT or ASK answer in a results format (SPARQL 1.1 Query Results JSON, XML, CSV and TSV)."""
+    if fmt.name == "tsv":
+        return _tsv(result).encode("utf-8")
+    if fmt.name == "csv" and result.type == "ASK":
+        return f"_askResult\r\n{str(result.askAnswer).lower()}\r\n".encode()
+    return result.serialize(format=fmt.rdflib) or b""
 
 
-def rows(answer: Answer, limit: int) -> tuple[list[str], list[list[Node | None]]]:
-    """Up to `limit` rows of an answer (a boolean is one row, a graph is s/p/o rows)."""
-    result: Result = answer.result
-    if answer.form == "boolean":
-        return ["boolean"], [[Literal(bool(result.askAnswer))]]
-    if answer.form == "graph":
-        graph = result.graph if result.graph is not None else Graph()
-        return ["subject", "predicate", "object"], [list(t) for t in islice(graph, limit)]
+def _tsv(result: Result) -> str:
+    """SPARQL 1.1 Query Results TSV: a header of ?vars, terms in N-Triples syntax (§3)."""
+    if result.type == "ASK":
+        return f"?_askResult\n{str(result.askAnswer).lower()}\n"
     names = [str(v) for v in result.vars or []]
-    return names, [[row[v] for v in names] for row in islice(result, limit)]  # type: ignore[call-overload,index]
-
-
-def export(handle: Handle, names: Iterable[str] | None, fmt: Format) -> bytes:
-    """The given named graphs (all when None) in `fmt`: quads for dataset formats, their union otherwise."""
-    chosen = list(names) if names is not None else list(handle.graphs)
-    if fmt.kind == "dataset":
-        subset = Dataset()
-        for name in chosen:
-            target = subset.graph(URIRef(name))
-            target += handle.dataset.graph(URIRef(name))
-        return serialize.dataset_bytes(subset, fmt.name, handle.base)
-    union = Graph()
-    for name in chosen:
-        union += handle.dataset.graph(URIRef(name))
-    return serialize.graph_bytes(union, fmt.name, handle.base)
+    lines = ["\t".join(f"?{n}" for n in names)]
+    lines += [
+        "\t".join(
+            "" if row[v] is None else row[v].n3().replace("\t", "\\t")  # type: ignore[call-overload,index]
+            for v in names
+        )
+        for row in result
+    ]
+    return "\n".join(lines) + "\n"

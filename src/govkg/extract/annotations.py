@@ -19,7 +19,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from govkg.errors import GovkgError
 from govkg.namespaces import GKD, PREFIXES
+
+__all__ = ["AnnotationError", "Row", "parse_term", "read_rows"]
 
 DOC, CHROME, QUOTE = "@doc", "@chrome", "@quote"
 COLUMNS = 4
@@ -28,7 +31,7 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _INTEGER = re.compile(r"^-?\d+$")
 
 
-class AnnotationError(ValueError):
+class AnnotationError(GovkgError):
     """A malformed annotation row; the message names the file and line."""
 
 

@@ -17,6 +17,8 @@ from govkg.extract.annotations import CHROME, QUOTE, AnnotationError, Row, parse
 from govkg.extract.text import QuoteError, Span
 from govkg.namespaces import CLAIM, GK, GKD, OA, SOURCE, bind_prefixes
 
+__all__ = ["Claim", "Document", "claims_for", "document_graph", "slug"]
+
 EXTRACTION = GKD["editorial-extraction"]
 LANGUAGE = "fr"  # every corpus document is in French (data/sources/README.md)
 
@@ -142,11 +144,18 @@ def _add_claim(g: Graph, doc: Document, claim: Claim) -> list[int]:
     quote, position = URIRef(f"{claim.iri}#quote"), URIRef(f"{claim.iri}#position")
     s, p, o = claim.triple
     for triple in [
-        (c, RDF.type, GK.Claim), (c, RDF.subject, s), (c, RDF.predicate, p), (c, RDF.object, o),
-        (c, OA.motivatedBy, OA.describing), (c, OA.hasTarget, target),
-        (c, PROV.wasDerivedFrom, doc.iri), (c, PROV.wasGeneratedBy, EXTRACTION),
-        (target, RDF.type, OA.SpecificResource), (target, OA.hasSource, doc.iri),
-        (target, OA.hasSelector, quote), (target, OA.hasSelector, position),
+        (c, RDF.type, GK.Claim),
+        (c, RDF.subject, s),
+        (c, RDF.predicate, p),
+        (c, RDF.object, o),
+        (c, OA.motivatedBy, OA.describing),
+        (c, OA.hasTarget, target),
+        (c, PROV.wasDerivedFrom, doc.iri),
+        (c, PROV.wasGeneratedBy, EXTRACTION),
+        (target, RDF.type, OA.SpecificResource),
+        (target, OA.hasSource, doc.iri),
+        (target, OA.hasSelector, quote),
+        (target, OA.hasSelector, position),
     ]:
         g.add(triple)
     if claim.comment:

@@ -13,6 +13,8 @@ from rdflib.term import Node
 from govkg.extract.claims import Claim, slug
 from govkg.namespaces import GK, GKD, SCHEMA, bind_prefixes
 
+__all__ = ["find", "graph", "single_valued"]
+
 Key = tuple[Node, URIRef]
 _DATE_TYPES = {XSD.date, XSD.gYearMonth, XSD.gYear}
 
@@ -47,8 +49,11 @@ def _sessions_before_event(claims: list[Claim]) -> Iterable[tuple[Key, tuple[Cla
     starts = [c for c in claims if c.predicate == SCHEMA.startDate and _is_date(c.obj)]
     for part in starts:
         for whole in starts:
-            if parent.get(part.subject) == whole.subject and part.doc != whole.doc \
-                    and _python(part.obj) < _python(whole.obj):
+            if (
+                parent.get(part.subject) == whole.subject
+                and part.doc != whole.doc
+                and _python(part.obj) < _python(whole.obj)
+            ):
                 yield (whole.subject, SCHEMA.startDate), (part, whole)
 
 

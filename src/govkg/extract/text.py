@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from govkg.errors import GovkgError
+
+__all__ = ["QuoteError", "Span", "containing", "context", "locate", "sentences"]
+
 MARK_OPEN, MARK_CLOSE = "[[", "]]"
 CONTEXT_WIDTH = 32
 
@@ -17,7 +21,7 @@ CONTEXT_WIDTH = 32
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[»”\"’)]?(?=\s)|\n")
 
 
-class QuoteError(ValueError):
+class QuoteError(GovkgError):
     """A quote that cannot be pinned to exactly one place in the text."""
 
 

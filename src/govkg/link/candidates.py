@@ -12,77 +12,37 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from govkg import match, remote
+from govkg.federation import client
 from govkg.link.coverage import linkable_classes
+from govkg.link.profiles import Entity, Profile, query
 from govkg.link.reference import LinkError
-from govkg.namespaces import DBO, GK, GKD, SCHEMA, WD, bind_prefixes
-from govkg.targets import BY_NAME
+from govkg.namespaces import GK, GKD, bind_prefixes
+from govkg.reconcile import match
 
-HEADER = ("entity", "entity_label", "class", "candidate", "candidate_label", "score", "label", "type", "country",
-          "endpoint", "decision")
+__all__ = ["HEADER", "Cache", "Candidate", "entities", "propose", "score", "tsv"]
+
+HEADER = (
+    "entity",
+    "entity_label",
+    "class",
+    "candidate",
+    "candidate_label",
+    "score",
+    "label",
+    "type",
+    "country",
+    "endpoint",
+    "decision",
+)
 SEPARATOR = "\u001f"  # between GROUP_CONCAT'ed labels: a control character no label holds
 NAMES = bind_prefixes(Graph()).namespace_manager
-
-
-@dataclass(frozen=True)
-class Profile:
-    """How an external graph is shaped: where items live, which properties give labels, types and countries."""
-
-    name: str
-    endpoint: str
-    item_space: str
-    label_paths: tuple[str, ...]
-    class_path: str  # to an item's direct classes
-    type_path: str  # to every class it is an instance of (with superclasses)
-    country_path: str
-    classes: dict[URIRef, tuple[str, ...]]  # govkg class -> compatible external classes
-    languages: tuple[str, ...] = ("en", "fr")
-
-
-def _wd(*qids: str) -> tuple[str, ...]:
-    return tuple(f"<{WD}{q}>" for q in qids)
-
-
-# Wikidata classes (P31/P279*): country Q6256, sovereign state Q3624078, business Q4830453, company Q783794,
-# enterprise Q6881511, public company Q891723, international organization Q484652, supranational union Q1335818,
-# organization Q43229, human Q5, city Q515 (as used beside their labels in public Wikidata query code).
-_ORGANISATION = _wd("Q43229")
-WIKIDATA = Profile(
-    "wikidata", str(BY_NAME["wikidata"].endpoint), BY_NAME["wikidata"].space,
-    ("<http://www.w3.org/2000/01/rdf-schema#label>", "<http://www.w3.org/2004/02/skos/core#altLabel>"),
-    "<http://www.wikidata.org/prop/direct/P31>",
-    "<http://www.wikidata.org/prop/direct/P31>/<http://www.wikidata.org/prop/direct/P279>*",
-    "<http://www.wikidata.org/prop/direct/P17>",
-    {GK.State: _wd("Q6256", "Q3624078"), GK.Company: _wd("Q4830453", "Q783794", "Q6881511", "Q891723"),
-     GK.InternationalOrganisation: _wd("Q484652", "Q43229"), GK.SupranationalUnion: _wd("Q1335818", "Q43229"),
-     GK.Organisation: _ORGANISATION, GK.Person: _wd("Q5"), SCHEMA.City: _wd("Q515")},
-    ("en", "fr", "mul"))
-DBPEDIA = Profile(
-    "dbpedia", str(BY_NAME["dbpedia"].endpoint), BY_NAME["dbpedia"].space,
-    ("<http://www.w3.org/2000/01/rdf-schema#label>",), "a", "a", f"<{DBO}country>",
-    {GK.State: (f"<{DBO}Country>",), GK.Company: (f"<{DBO}Company>",), GK.Organisation: (f"<{DBO}Organisation>",),
-     GK.Person: (f"<{DBO}Person>",), SCHEMA.City: (f"<{DBO}City>",), SCHEMA.Place: (f"<{DBO}Place>",),
-     GK.Event: (f"<{DBO}Event>",)})
-PROFILES = {p.name: p for p in (WIKIDATA, DBPEDIA)}
-
-
-@dataclass(frozen=True)
-class Entity:
-    """A govkg entity to reconcile: its labels, its class, the external items of its country."""
-
-    iri: URIRef
-    labels: tuple[str, ...]
-    cls: URIRef
-    types: tuple[str, ...]
-    countries: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -100,9 +60,19 @@ class Candidate:
     def row(self, endpoint: str) -> tuple[str, ...]:
         """The candidate as a row of the review file."""
         signs = {1: "yes", 0: "unknown", -1: "no"}
-        return (str(self.entity.iri).removeprefix(str(GKD)), self.entity.labels[0],
-                NAMES.normalizeUri(self.entity.cls), self.item, self.label, str(self.score), f"{self.label_score:.2f}",
-                signs[self.type_match], signs[self.country_match], endpoint, "")
+        return (
+            str(self.entity.iri).removeprefix(str(GKD)),
+            self.entity.labels[0],
+            NAMES.normalizeUri(self.entity.cls),
+            self.item,
+            self.label,
+            str(self.score),
+            f"{self.label_score:.2f}",
+            signs[self.type_match],
+            signs[self.country_match],
+            endpoint,
+            "",
+        )
 
 
 class Cache:
@@ -111,7 +81,7 @@ class Cache:
     def __init__(self, folder: Path | None, refresh: bool = False) -> None:
         self.folder, self.refresh, self.sent, self.reused = folder, refresh, 0, 0
 
-    def select(self, endpoint: str, query: str, limits: remote.Limits) -> list[dict[str, str]]:
+    def select(self, endpoint: str, query: str, limits: client.Limits) -> list[dict[str, str]]:
         """The rows of a SELECT, as plain strings: from the cache when it holds them (and no refresh is asked),
         else from the endpoint."""
         path = self._path(endpoint, query)
@@ -119,13 +89,14 @@ class Cache:
         if cached is not None:
             self.reused += 1
             return cached
-        _, answer = remote.select(endpoint, query, limits)
+        _, answer = client.select(endpoint, query, limits)
         self.sent += 1
         rows = [{name: str(value) for name, value in row.items()} for row in answer]
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps({"endpoint": endpoint, "query": query, "rows": rows}, ensure_ascii=False),
-                            encoding="utf-8")
+            path.write_text(
+                json.dumps({"endpoint": endpoint, "query": query, "rows": rows}, ensure_ascii=False), encoding="utf-8"
+            )
         return rows
 
     @staticmethod
@@ -155,8 +126,15 @@ def entities(graph: Graph, links: Graph, ontology: Graph, profile: Profile, only
             continue
         linked = any(str(o).startswith(profile.item_space) for o in links.objects(iri, None))
         if (iri in wanted) if wanted else not linked:
-            found.append(Entity(iri, _labels(graph, iri), cls, _types(ontology, cls, profile),
-                                _countries(graph, links, iri, profile)))
+            found.append(
+                Entity(
+                    iri,
+                    _labels(graph, iri),
+                    cls,
+                    _types(ontology, cls, profile),
+                    _countries(graph, links, iri, profile),
+                )
+            )
     missing = wanted - {e.iri for e in found}
     if missing:
         raise LinkError(f"not a linkable entity: {', '.join(sorted(str(m).removeprefix(str(GKD)) for m in missing))}")
@@ -179,50 +157,12 @@ def _types(ontology: Graph, cls: URIRef, profile: Profile) -> tuple[str, ...]:
 
 def _countries(graph: Graph, links: Graph, iri: URIRef, profile: Profile) -> frozenset[str]:
     """The external items of the entity's countries (gk:country, through the link graph)."""
-    return frozenset(str(o) for country in graph.objects(iri, GK.country) for o in links.objects(country, None)
-                     if str(o).startswith(profile.item_space) and (country, OWL.sameAs, o) in links)
-
-
-def query(entity: Entity, profile: Profile) -> str:
-    """The SELECT finding items named like `entity`, with their labels, type match and countries."""
-    names = " ".join(Literal(v, lang=lang).n3() for v in _variants(entity.labels) for lang in profile.languages)
-    labels = " | ".join(profile.label_paths)
-    typed = (f"OPTIONAL {{ VALUES ?wanted {{ {' '.join(entity.types)} }} ?item {profile.type_path} ?wanted }}"
-             if entity.types else "")
-    return (f"SELECT ?item (SAMPLE(?wanted) AS ?typeMatch) (COUNT(DISTINCT ?class) AS ?classes) "
-            f'(GROUP_CONCAT(DISTINCT STR(?country); separator=" ") AS ?countries) '
-            f'(GROUP_CONCAT(DISTINCT STR(?label); separator="\\u001F") AS ?labels) '
-            f'(GROUP_CONCAT(DISTINCT STR(?name); separator="\\u001F") AS ?names) WHERE {{ '
-            f"VALUES ?name {{ {names} }} ?item {labels} ?name . "
-            f"OPTIONAL {{ ?item {profile.label_paths[0]} ?label . FILTER(LANG(?label) IN "
-            f"({', '.join(Literal(lang).n3() for lang in profile.languages)})) }} {typed} "
-            f"OPTIONAL {{ ?item {profile.class_path} ?class }} "
-            f"OPTIONAL {{ ?item {profile.country_path} ?country }} "
-            f"FILTER(isIRI(?item) && STRSTARTS(STR(?item), {Literal(profile.item_space).n3()})) }} "
-            f"GROUP BY ?item LIMIT 50")
-
-
-def _variants(labels: Iterable[str]) -> list[str]:
-    """The forms a label may take as an external label, which is matched exactly: as written, without a leading
-    article ("la France" -> "France", "l'OCDE" -> "OCDE"), then each also capitalised and without accents."""
-    bare: dict[str, None] = {}
-    for label in labels:
-        bare[label] = None
-        head, _, rest = label.partition(" ")
-        if rest and match.normalise(head) in match.ARTICLES:
-            bare[rest] = None
-        if label[:2].lower() in ("l'", "l’") and len(label) > 2:
-            bare[label[2:]] = None
-    out = dict(bare)
-    for form in bare:
-        for variant in (form[:1].upper() + form[1:], _unaccented(form)):
-            out.setdefault(variant, None)
-    return list(out)
-
-
-def _unaccented(text: str) -> str:
-    """The text without combining marks ("Côte d'Ivoire" -> "Cote d'Ivoire")."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return frozenset(
+        str(o)
+        for country in graph.objects(iri, GK.country)
+        for o in links.objects(country, None)
+        if str(o).startswith(profile.item_space) and (country, OWL.sameAs, o) in links
+    )
 
 
 def score(entity: Entity, row: dict[str, str]) -> Candidate:
@@ -235,8 +175,15 @@ def score(entity: Entity, row: dict[str, str]) -> Candidate:
     countries = set(row.get("countries", "").split())
     country_match = 0 if not entity.countries or not countries else (1 if entity.countries & countries else -1)
     total = round(70 * label_score + 20 * type_match + 10 * country_match)
-    return Candidate(entity, row["item"], _pick(labels or names, entity), max(0, min(100, total)), label_score,
-                     type_match, country_match)
+    return Candidate(
+        entity,
+        row["item"],
+        _pick(labels or names, entity),
+        max(0, min(100, total)),
+        label_score,
+        type_match,
+        country_match,
+    )
 
 
 def _pick(labels: list[str], entity: Entity) -> str:
@@ -244,13 +191,22 @@ def _pick(labels: list[str], entity: Entity) -> str:
     return max(labels, key=lambda label: (match.best(label, entity.labels), label), default="")
 
 
-def propose(found: list[Entity], profile: Profile, endpoint: str, cache: Cache, limits: remote.Limits,
-            minimum: int = 50, per_entity: int = 3) -> list[Candidate]:
+def propose(
+    found: list[Entity],
+    profile: Profile,
+    endpoint: str,
+    cache: Cache,
+    limits: client.Limits,
+    minimum: int = 50,
+    per_entity: int = 3,
+) -> list[Candidate]:
     """The best candidates (at least `minimum` points, at most `per_entity` each) for every entity."""
     proposals = []
     for entity in found:
-        scored = sorted((score(entity, row) for row in cache.select(endpoint, query(entity, profile), limits)
-                         if row.get("item")), key=lambda c: (-c.score, c.item))
+        scored = sorted(
+            (score(entity, row) for row in cache.select(endpoint, query(entity, profile), limits) if row.get("item")),
+            key=lambda c: (-c.score, c.item),
+        )
         proposals += [c for c in scored if c.score >= minimum][:per_entity]
     return proposals
 
@@ -259,7 +215,3 @@ def tsv(candidates: list[Candidate], endpoint: str) -> str:
     """The review file: one candidate a row, an empty decision column for the reviewer."""
     rows = [HEADER, *(c.row(endpoint) for c in candidates)]
     return "".join("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) + "\n" for row in rows)
-
-
-__all__ = ["HEADER", "PROFILES", "Cache", "Candidate", "Entity", "Profile", "entities", "propose",
-           "query", "score", "tsv"]

@@ -13,6 +13,8 @@ from govkg.link.reference import Mapping, ReferenceRow
 from govkg.namespaces import GK, GKD, SCHEMA, bind_prefixes
 from govkg.targets import TARGETS
 
+__all__ = ["ClassCoverage", "Coverage", "Unlinked", "coverage", "linkable_classes", "text"]
+
 # The kinds of entity that can have an item in another graph (issue: states, international organisations,
 # companies, people, places, events, instruments); roles, memberships, acts and commitments cannot.
 LINKABLE = (GK.Actor, GK.Event, GK.SummitSeries, GK.Instrument, SCHEMA.Place)
@@ -58,8 +60,9 @@ class Coverage:
         return total
 
 
-def coverage(entities: Graph, links: Graph, ontology: Graph, reference: dict[str, ReferenceRow],
-             mappings: list[Mapping]) -> Coverage:
+def coverage(
+    entities: Graph, links: Graph, ontology: Graph, reference: dict[str, ReferenceRow], mappings: list[Mapping]
+) -> Coverage:
     """Measure link coverage of the linkable entities (classes from `entities`, hierarchy from `ontology`)."""
     names = bind_prefixes(Graph())
     linkable = linkable_classes(ontology)
@@ -99,8 +102,9 @@ def _typed(entities: Graph, classes: set[Node]) -> set[tuple[URIRef, URIRef]]:
 
 def _targets_of(links: Graph, entity: URIRef) -> set[str]:
     """The target graphs `entity` has a link into."""
-    return {name for o in links.objects(entity, None) for name, space in TARGET_SPACES.items()
-            if str(o).startswith(space)}
+    return {
+        name for o in links.objects(entity, None) for name, space in TARGET_SPACES.items() if str(o).startswith(space)
+    }
 
 
 def _checked(row: ReferenceRow | None) -> bool:
@@ -134,15 +138,23 @@ def text(report: Coverage) -> str:
     """The report as aligned plain text."""
     width = max(len(r.cls) for r in [*report.classes, report.total])
     head = f"{'class':<{width}}  linkable   checked  " + "  ".join(f"{n:>8}" for n in TARGET_SPACES)
-    lines = ["Link coverage by class: linkable entities; checked (the reference table confirms a QID); "
-             "linked to each graph", head]
+    lines = [
+        "Link coverage by class: linkable entities; checked (the reference table confirms a QID); linked to each graph",
+        head,
+    ]
     for row in [*report.classes, report.total]:
-        lines.append(f"{row.cls:<{width}}  {row.linkable:>8}  {row.checked:>8}  "
-                     + "  ".join(f"{row.linked[n]:>8}" for n in TARGET_SPACES))
+        lines.append(
+            f"{row.cls:<{width}}  {row.linkable:>8}  {row.checked:>8}  "
+            + "  ".join(f"{row.linked[n]:>8}" for n in TARGET_SPACES)
+        )
     lines.append("")
-    lines.append("Links by target graph: " + "; ".join(
-        f"{name} {sum(c.values())} ({', '.join(f'{p} {n}' for p, n in c.items()) or 'none'})"
-        for name, c in report.links.items()))
+    lines.append(
+        "Links by target graph: "
+        + "; ".join(
+            f"{name} {sum(c.values())} ({', '.join(f'{p} {n}' for p, n in c.items()) or 'none'})"
+            for name, c in report.links.items()
+        )
+    )
     lines.append("")
     lines.append(f"Entities with no Wikidata link ({len(report.unlinked)}):")
     lines += [f"  {u.entity}  ({u.cls})  {u.reason}" for u in report.unlinked]

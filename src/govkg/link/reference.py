@@ -19,8 +19,22 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from govkg.errors import GovkgError
 from govkg.namespaces import GK, GKD, GRAPH, LINK, REFERENCE, bind_prefixes
 from govkg.targets import BY_NAME
+
+__all__ = [
+    "LINKS_FILE",
+    "MAPPING_FILE",
+    "REFERENCE_FILE",
+    "REVIEWED_FILE",
+    "LinkError",
+    "Mapping",
+    "ReferenceRow",
+    "link_graph",
+    "read_mapping",
+    "read_reference",
+]
 
 REFERENCE_FILE = Path("reference") / "wikidata-links.csv"
 MAPPING_FILE = Path("links.tsv")
@@ -36,7 +50,7 @@ REFERENCE_COLUMNS = ("label", "wikidata_qid", "dbpedia_resource", "confidence", 
 ID_COLUMNS = {"wikidata": "wikidata_qid", "dbpedia": "dbpedia_resource"}
 
 
-class LinkError(ValueError):
+class LinkError(GovkgError):
     """A reference or mapping row that cannot be used; the message names the file and line."""
 
 
@@ -146,8 +160,15 @@ def _add_reviewed(graph: Graph, path: Path, entities: Graph) -> None:
         if (entity, RDF.type, None) not in entities:
             raise LinkError(f"{path}:{number}: no entity {cells.get('entity')!r} in entities.ttl")
         name = _target_of(path, number, target)
-        record = _add_link(graph, entity, RELATIONS[decision], URIRef(target),
-                           LINK[f"{cells['entity']}/{name}"], "reviewed", _review_evidence(cells))
+        record = _add_link(
+            graph,
+            entity,
+            RELATIONS[decision],
+            URIRef(target),
+            LINK[f"{cells['entity']}/{name}"],
+            "reviewed",
+            _review_evidence(cells),
+        )
         graph.add((record, PROV.wasDerivedFrom, REVIEWED_NODE))
         graph.add((record, GK.referenceRow, Literal(number, datatype=XSD.positiveInteger)))
         accepted += 1
@@ -178,9 +199,11 @@ def _target_of(path: Path, line: int, target: str) -> str:
 
 def _review_evidence(cells: dict[str, str]) -> str:
     """What a reviewed link rests on: the reconciliation's scores, and the review."""
-    return (f"reconciled against {cells.get('endpoint', '?')}: score {cells.get('score', '?')} (label "
-            f"{cells.get('label', '?')}, type {cells.get('type', '?')}, country {cells.get('country', '?')}); "
-            f"item label {cells.get('candidate_label', '')!r}; accepted on review")
+    return (
+        f"reconciled against {cells.get('endpoint', '?')}: score {cells.get('score', '?')} (label "
+        f"{cells.get('label', '?')}, type {cells.get('type', '?')}, country {cells.get('country', '?')}); "
+        f"item label {cells.get('candidate_label', '')!r}; accepted on review"
+    )
 
 
 def _describe_reference(graph: Graph, path: Path) -> None:
@@ -191,10 +214,18 @@ def _describe_reference(graph: Graph, path: Path) -> None:
     graph.add((node, RDFS.label, Literal("Checked Wikidata and DBpedia identifiers", lang="en")))
     graph.add((node, DCTERMS.identifier, Literal(path.name)))
     graph.add((node, GK.sha256, Literal(hashlib.sha256(path.read_bytes()).hexdigest())))
-    graph.add((node, DCTERMS.description, Literal(
-        "The project's table of external identifiers for the entities the corpus mentions, each checked against "
-        "public Wikidata-derived datasets or recorded look-ups; shipped as data/reference/wikidata-links.csv.",
-        lang="en")))
+    graph.add(
+        (
+            node,
+            DCTERMS.description,
+            Literal(
+                "The project's table of external identifiers for the entities the corpus mentions, each checked "
+                "against public Wikidata-derived datasets or recorded look-ups; shipped as "
+                "data/reference/wikidata-links.csv.",
+                lang="en",
+            ),
+        )
+    )
 
 
 def _add_reference_links(graph: Graph, entity: URIRef, mapping: Mapping, row: ReferenceRow) -> None:
@@ -202,8 +233,15 @@ def _add_reference_links(graph: Graph, entity: URIRef, mapping: Mapping, row: Re
     for name, identifier in row.ids.items():
         if identifier:
             item = URIRef(BY_NAME[name].iri(identifier))
-            record = _add_link(graph, entity, RELATIONS[mapping.relation], item,
-                               LINK[f"{mapping.entity}/{name}"], row.confidence, row.evidence)
+            record = _add_link(
+                graph,
+                entity,
+                RELATIONS[mapping.relation],
+                item,
+                LINK[f"{mapping.entity}/{name}"],
+                row.confidence,
+                row.evidence,
+            )
             graph.add((record, PROV.wasDerivedFrom, REFERENCE_NODE))
             graph.add((record, GK.referenceRow, Literal(row.line, datatype=XSD.positiveInteger)))
             if mapping.comment:
@@ -221,17 +259,31 @@ def _iso_codes(entities: Graph) -> Iterable[tuple[URIRef, str]]:
 def _add_iso_link(graph: Graph, state: URIRef, code: str) -> None:
     """rdfs:seeAlso the code's page on ISO's Online Browsing Platform, derived from the entity's own code."""
     slug = str(state).removeprefix(str(GKD))
-    record = _add_link(graph, state, RDFS.seeAlso, URIRef(ISO.iri(code)), LINK[f"{slug}/iso3166"], "derived",
-                       f"ISO 3166-1 alpha-2 code {code}, the entity's gk:iso3166Alpha2 (data/entities.ttl); "
-                       f"the page of that code on ISO's Online Browsing Platform")
+    record = _add_link(
+        graph,
+        state,
+        RDFS.seeAlso,
+        URIRef(ISO.iri(code)),
+        LINK[f"{slug}/iso3166"],
+        "derived",
+        f"ISO 3166-1 alpha-2 code {code}, the entity's gk:iso3166Alpha2 (data/entities.ttl); "
+        f"the page of that code on ISO's Online Browsing Platform",
+    )
     graph.add((record, PROV.wasDerivedFrom, GRAPH["entities"]))
 
 
-def _add_link(graph: Graph, subject: URIRef, predicate: URIRef, target: URIRef, record: URIRef,
-              confidence: str, evidence: str) -> URIRef:
+def _add_link(
+    graph: Graph, subject: URIRef, predicate: URIRef, target: URIRef, record: URIRef, confidence: str, evidence: str
+) -> URIRef:
     """The link triple and its gk:Link record (a reified statement with confidence and evidence)."""
     graph.add((subject, predicate, target))
-    for p, o in [(RDF.type, GK.Link), (RDF.subject, subject), (RDF.predicate, predicate), (RDF.object, target),
-                 (GK.confidence, Literal(confidence)), (GK.evidence, Literal(evidence))]:
+    for p, o in [
+        (RDF.type, GK.Link),
+        (RDF.subject, subject),
+        (RDF.predicate, predicate),
+        (RDF.object, target),
+        (GK.confidence, Literal(confidence)),
+        (GK.evidence, Literal(evidence)),
+    ]:
         graph.add((record, p, o))
     return record

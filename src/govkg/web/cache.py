@@ -1,5 +1,5 @@
-"""A response cache in front of the Flask app for GET /sparql: the data never changes while a process
-serves it, so an identical request (path, query string, Accept) always gets the identical answer.
+"""A response cache in front of the Flask app for GET /sparql: for one generation of the data, an identical
+request (path, query string, Accept) always gets the identical answer; the generation is part of the key.
 
 It sits at the WSGI layer so a hit costs no routing, no request parsing and no query: on the lookup
 benchmark it doubles throughput (bench/README.md). Only complete 200 answers up to ENTRY_LIMIT bytes are
@@ -13,7 +13,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+__all__ = ["ResponseCache"]
+
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+Key = tuple[str, str, str, str]  # data generation, path, query string, Accept
 ENTRY_LIMIT = 256 * 1024
 CACHED_PATHS = frozenset({"/sparql"})
 
@@ -21,16 +24,19 @@ CACHED_PATHS = frozenset({"/sparql"})
 class ResponseCache:
     """WSGI middleware keeping whole answers to repeated GET requests."""
 
-    def __init__(self, app: WSGIApp, budget: int) -> None:
-        self.app, self.budget, self.size = app, budget, 0
-        self.entries: OrderedDict[tuple[str, str, str], tuple[str, list[tuple[str, str]], bytes]] = OrderedDict()
+    def __init__(self, app: WSGIApp, budget: int, generation: Callable[[], str]) -> None:
+        self.app, self.budget, self.size, self.generation = app, budget, 0, generation
+        self.entries: OrderedDict[Key, tuple[str, list[tuple[str, str]], bytes]] = OrderedDict()
         self.lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") not in CACHED_PATHS \
-                or not environ.get("QUERY_STRING"):
+        if (
+            environ.get("REQUEST_METHOD") != "GET"
+            or environ.get("PATH_INFO") not in CACHED_PATHS
+            or not environ.get("QUERY_STRING")
+        ):
             return self.app(environ, start_response)
-        key = (environ["PATH_INFO"], environ["QUERY_STRING"], environ.get("HTTP_ACCEPT", ""))
+        key = (self.generation(), environ["PATH_INFO"], environ["QUERY_STRING"], environ.get("HTTP_ACCEPT", ""))
         with self.lock:
             hit = self.entries.get(key)
             if hit is not None:
@@ -40,8 +46,7 @@ class ResponseCache:
             return [hit[2]]
         return self._fill(key, environ, start_response)
 
-    def _fill(self, key: tuple[str, str, str], environ: dict[str, Any],
-              start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def _fill(self, key: Key, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """Call the app, keep a copy of a complete 200 answer."""
         seen: dict[str, Any] = {}
 
@@ -58,7 +63,7 @@ class ResponseCache:
             self._store(key, (seen["status"], list(seen["headers"]), body))
         return [body]
 
-    def _store(self, key: tuple[str, str, str], entry: tuple[str, list[tuple[str, str]], bytes]) -> None:
+    def _store(self, key: Key, entry: tuple[str, list[tuple[str, str]], bytes]) -> None:
         with self.lock:
             if key in self.entries:
                 return

@@ -8,12 +8,13 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from werkzeug.exceptions import NotFound
 
 from govkg import formats
-from govkg.describe import dump_names
 from govkg.engine import Selection
+from govkg.pages.void import dump_names
 from govkg.web import conneg, respond
-from govkg.web.errors import plain
-from govkg.web.sparql import REFUSAL
+from govkg.web.errors import READ_ONLY, HttpError
 from govkg.web.state import State, current
+
+__all__ = ["DUMP_FORMATS", "bp", "current_json", "direct", "dump", "graph_store", "index"]
 
 bp = Blueprint("downloads", __name__)
 WRITES = ["PUT", "POST", "DELETE", "PATCH"]
@@ -26,13 +27,15 @@ def index() -> Response:
     """The list of dumps: an HTML page or its JSON twin."""
     state = current()
     files = {ALL: None, **{name: iri for iri, name in dump_names(state.graphs, state.base).items()}}
-    table = [{"graph": iri, "name": stem, "files": {f: url_for(".dump", filename=stem + formats.get(f).suffix,
-                                                                _external=True) for f in DUMP_FORMATS}}
-             for stem, iri in files.items()]
-    try:
-        media_type, name = respond.choose("index")
-    except conneg.NotAcceptable as error:
-        return respond.not_acceptable(error)
+    table = [
+        {
+            "graph": iri,
+            "name": stem,
+            "files": {f: url_for(".dump", filename=stem + formats.get(f).suffix, _external=True) for f in DUMP_FORMATS},
+        }
+        for stem, iri in files.items()
+    ]
+    media_type, name = respond.choose("index")
     if name == "html":
         return respond.data(render_template("downloads.html", title="Downloads", table=table).encode(), media_type)
     return respond.data(current_json(table), media_type)
@@ -62,7 +65,7 @@ def dump(filename: str) -> Response:
 def _send(state: State, graphs: list[str] | None, name: str, media_type: str) -> Response:
     """Serialised graphs with Content-Length, a weak ETag from the build and Last-Modified; 304 when fresh."""
     response = respond.data(state.export(graphs, name), media_type)
-    response.set_etag(f"{state.digest[:20]}-{'+'.join(graphs or ['all'])}-{name}", weak=True)
+    response.set_etag(f"{state.generation[:20]}-{'+'.join(graphs or ['all'])}-{name}", weak=True)
     response.last_modified = datetime.fromtimestamp(state.modified, tz=UTC)
     response.cache_control.public = True
     response.cache_control.max_age = 300
@@ -74,10 +77,10 @@ def _send(state: State, graphs: list[str] | None, name: str, media_type: str) ->
 def graph_store() -> Response:
     """Graph Store Protocol, indirect identification (§4.2): ?default or ?graph=IRI; read-only."""
     if request.method in WRITES:
-        return plain(403, REFUSAL)
+        raise HttpError(403, READ_ONLY)
     default, graph = "default" in request.args, request.args.getlist("graph")
     if default == bool(graph) or len(graph) > 1:
-        return plain(400, "400 Bad Request: give either ?default or one ?graph=IRI (Graph Store Protocol §4.2)")
+        raise HttpError(400, "give either ?default or one ?graph=IRI (Graph Store Protocol §4.2)")
     return _graph(None if default else graph[0])
 
 
@@ -85,7 +88,7 @@ def graph_store() -> Response:
 def direct(name: str) -> Response:
     """Graph Store Protocol, direct identification (§4.1): the graph <base>graph/NAME."""
     if request.method in WRITES:
-        return plain(403, REFUSAL)
+        raise HttpError(403, READ_ONLY)
     return _graph(current().base + "graph/" + name)
 
 
@@ -93,11 +96,8 @@ def _graph(iri: str | None) -> Response:
     """One stored graph (or the default graph, the union of all) in the negotiated format."""
     state = current()
     if iri is not None and iri not in state.graphs:
-        return plain(404, f"404 Not Found: no graph {iri}")
-    try:
-        media_type, name = respond.choose("graph")
-    except conneg.NotAcceptable as error:
-        return respond.not_acceptable(error)
+        raise HttpError(404, f"no graph {iri[:200]}")
+    media_type, name = respond.choose("graph")
     if name == "html":
         return _graph_page(state, iri)
     return _send(state, None if iri is None else [iri], name, media_type)
@@ -105,9 +105,16 @@ def _graph(iri: str | None) -> Response:
 
 def _graph_page(state: State, iri: str | None) -> Response:
     """An HTML view of a graph's first triples with links to every format."""
-    answer = state.engine.evaluate(state.handle, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
-                                   if iri else "CONSTRUCT WHERE { ?s ?p ?o }", Selection())
+    answer = state.engine.evaluate(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}" if iri else "CONSTRUCT WHERE { ?s ?p ?o }",
+        Selection(),
+    )
     _, rows = state.engine.rows(answer, state.row_limit)
-    page = render_template("graph.html", title=f"Graph {iri or '(default)'}", rows=rows, limit=state.row_limit,
-                           twins={f: "?" + request.query_string.decode() + f"&format={f}" for f in DUMP_FORMATS})
+    page = render_template(
+        "graph.html",
+        title=f"Graph {iri or '(default)'}",
+        rows=rows,
+        limit=state.row_limit,
+        twins={f: "?" + request.query_string.decode() + f"&format={f}" for f in DUMP_FORMATS},
+    )
     return respond.data(page.encode("utf-8"), conneg.HTML)

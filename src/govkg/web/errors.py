@@ -1,30 +1,105 @@
-"""Every error is a short plain-text answer with the right status: never a stack trace."""
+"""Every error is a one-line `text/plain` answer with the right status: never a stack trace.
+
+One handler answers every `GovkgError`, whatever layer raised it: the status comes from the error (`HttpError`)
+or from the STATUSES table, looked up along the error's class hierarchy.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
-from flask import Flask, Response
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, current_app
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.http import HTTP_STATUS_CODES
+
+from govkg.engine import DeadlineExceeded, EngineError, UpdateRefused
+from govkg.errors import GovkgError, one_line
+from govkg.federation import FederationError, RemoteError
+from govkg.reconcile import ReconcileError
+
+__all__ = ["STATUSES", "ConfigError", "HttpError", "WebError", "plain", "reason", "register"]
 
 log = logging.getLogger("govkg")
+READ_ONLY = "this endpoint is read-only: SPARQL Update and Graph Store writes are refused"
 
 
-def plain(status: int, reason: str, headers: dict[str, str] | None = None) -> Response:
-    """A one-line text/plain error answer."""
-    response = Response(reason.strip().splitlines()[0][:1000] + "\n", status=status,
-                        content_type="text/plain; charset=utf-8", headers=headers)
-    return response
+class WebError(GovkgError):
+    """The web layer's error type."""
+
+
+class ConfigError(WebError):
+    """A configuration value that cannot be used (the app does not start); the message is one line."""
+
+
+class HttpError(WebError):
+    """A request the server refuses: an HTTP status, a one-line reason and extra headers."""
+
+    def __init__(self, status: int, reason: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(reason)
+        self.status, self.headers = status, dict(headers or {})
+
+
+# The status of each kind of error (the most specific class listed wins), and what a person can do about it.
+STATUSES: dict[type[BaseException], int] = {
+    UpdateRefused: 403,
+    DeadlineExceeded: 503,
+    RemoteError: 502,  # SPARQL 1.1 Federated Query: a remote failed
+    EngineError: 400,
+    FederationError: 400,
+    ReconcileError: 400,
+    GovkgError: 500,
+}
+HINTS: dict[type[BaseException], str] = {DeadlineExceeded: "; narrow the query or add a LIMIT"}
+HEADERS: dict[type[BaseException], dict[str, str]] = {DeadlineExceeded: {"Retry-After": "1"}}
+
+
+def plain(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    """A one-line text/plain answer: `<status> <reason phrase>: <message>`."""
+    line = one_line(message, 1000)
+    return Response(
+        f"{status} {HTTP_STATUS_CODES.get(status, 'Error')}: {line}\n",
+        status=status,
+        content_type="text/plain; charset=utf-8",
+        headers=dict(headers or {}),
+    )
+
+
+def reason(error: BaseException) -> str:
+    """The one-line message of an error, with its hint."""
+    return str(error) + str(_lookup(HINTS, error, ""))
+
+
+def _lookup(table: Mapping[type[BaseException], object], error: BaseException, default: object) -> object:
+    """The entry for the most specific class of `error` in `table`."""
+    return next((table[cls] for cls in type(error).__mro__ if cls in table), default)
+
+
+def _govkg(error: GovkgError) -> Response:
+    """Any govkg error: its status, its one line, its headers."""
+    if isinstance(error, HttpError):
+        return plain(error.status, str(error), error.headers)
+    status = int(_lookup(STATUSES, error, 500))  # type: ignore[call-overload]
+    if status >= 500 and not isinstance(error, DeadlineExceeded | RemoteError):
+        log.error("%s: %s", type(error).__name__, error)
+    return plain(status, reason(error), _lookup(HEADERS, error, {}))  # type: ignore[arg-type]
 
 
 def _http(error: HTTPException) -> Response:
     """Werkzeug's HTTP errors (404, 405, 413, ...) as one line, keeping their headers (e.g. Allow)."""
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-    reason = error.description if error.code not in (404, 405) else _reasons.get(error.code or 500, "")
-    return plain(error.code or 500, f"{error.code} {error.name}: {' '.join(str(reason).split())}", headers)
+    return plain(error.code or 500, _REASONS.get(type(error), error.description or ""), headers)
 
 
-_reasons = {404: "no such resource", 405: "method not allowed here"}
+def _too_large(error: RequestEntityTooLarge) -> Response:
+    """413 naming the limit (MAX_CONTENT_LENGTH)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    return plain(
+        413, f"the request body is larger than {limit:,} bytes (MAX_CONTENT_LENGTH); send a shorter query, or GET it"
+    )
+
+
+_REASONS: dict[type[HTTPException], str] = {NotFound: "no such resource", MethodNotAllowed: "method not allowed here"}
 
 
 def _unexpected(error: Exception) -> Response:
@@ -32,10 +107,12 @@ def _unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return _http(error)
     log.exception("unexpected error", exc_info=error)
-    return plain(500, "500 Internal Server Error: the server failed to answer; the failure is logged")
+    return plain(500, "the server failed to answer; the failure is logged")
 
 
 def register(app: Flask) -> None:
-    """Install the handlers."""
+    """Install the handlers: govkg's errors, Werkzeug's HTTP errors, anything else."""
+    app.register_error_handler(GovkgError, _govkg)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(Exception, _unexpected)

@@ -13,53 +13,49 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
-from werkzeug.http import HTTP_STATUS_CODES
 
-from govkg import extend, reconcile, suggest
-from govkg.deadline import Deadline, DeadlineExceeded
-from govkg.entity_index import LANGS, Index, IndexCache
-from govkg.reconcile import ReconcileError
-from govkg.web.errors import plain
+from govkg.engine import Deadline, DeadlineExceeded, Memo
+from govkg.errors import one_line
+from govkg.reconcile import extend, suggest
+from govkg.reconcile import query as reconcile_query
+from govkg.reconcile import service as reconcile
+from govkg.reconcile.index import LANGS, Index, build
+from govkg.web.errors import HttpError
 from govkg.web.state import current
+
+__all__ = ["bp", "endpoint", "preview", "propose_properties", "suggestions"]
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 SUGGEST_LIMIT = 10
 # The preview is shown in a client's iframe (Reconciliation API 0.2 §5): framing allowed, still no script.
-PREVIEW_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; base-uri 'none'; "
-               "frame-ancestors *")
-PREVIEW_PROPERTIES = ("iso3166Alpha2", "iso3166Alpha3", "country", "schema:startDate", "schema:location",
-                      "wikidata", "dbpedia")
-
-
-class Refused(Exception):
-    """A request the service cannot answer: the status and a one-line reason."""
-
-    def __init__(self, reason: str, status: int = 400) -> None:
-        super().__init__(reason)
-        self.status = status
+PREVIEW_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors *"
+)
+PREVIEW_PROPERTIES = (
+    "iso3166Alpha2",
+    "iso3166Alpha3",
+    "country",
+    "schema:startDate",
+    "schema:location",
+    "wikidata",
+    "dbpedia",
+)
 
 
 @bp.record_once
-def _index_cache(setup: BlueprintSetupState) -> None:
-    """One lazily built index per app, over the dataset the app serves."""
+def _index_memo(setup: BlueprintSetupState) -> None:
+    """One lazily built index per app and data generation, over the dataset the app serves."""
     state = setup.app.extensions["govkg"]
-    setup.app.extensions["govkg.reconcile"] = IndexCache(state.select, state.base)
-
-
-@bp.errorhandler(Refused)
-@bp.errorhandler(ReconcileError)
-def _refuse(error: Exception) -> Response:
-    """A malformed request: its status (400 unless said otherwise) and one line."""
-    status = getattr(error, "status", 400)
-    return plain(status, f"{status} {HTTP_STATUS_CODES[status]}: {error}")
+    setup.app.extensions["govkg.reconcile"] = Memo(state.engine)
 
 
 def _index() -> Index:
     """The app's entity index (built on the first request that needs it)."""
-    cache: IndexCache = current_app.extensions["govkg.reconcile"]
-    return cache.get()
+    memo: Memo[str, Index] = current_app.extensions["govkg.reconcile"]
+    state = current()
+    return memo.get("index", lambda: build(state.select, state.base))
 
 
 def _lang() -> str:
@@ -80,7 +76,7 @@ def endpoint() -> Response:
     """Queries (`queries=`), data extension (`extend=`) or, with neither, the service manifest (§3)."""
     params = _params()
     if "queries" in params and "extend" in params:
-        raise Refused("give queries or extend, not both")
+        raise HttpError(400, "give queries or extend, not both")
     if "queries" in params:
         return _queries(_one(params, "queries"))
     if "extend" in params:
@@ -95,7 +91,7 @@ def _params() -> MultiDict[str, str]:
     if request.method == "POST" and (request.mimetype or request.content_length):
         if request.mimetype not in FORMS:
             given = request.mimetype or "a body without Content-Type"
-            raise Refused(f"POST a form ({FORMS[0]}) with queries= or extend=, not {given}", 415)
+            raise HttpError(415, f"POST a form ({FORMS[0]}) with queries= or extend=, not {given}")
         for key, value in request.form.items(multi=True):
             params.add(key, value)
     return params
@@ -105,11 +101,11 @@ def _one(params: MultiDict[str, str], name: str) -> Any:
     """The single parameter `name`, parsed as JSON."""
     values = params.getlist(name)
     if len(values) != 1:
-        raise Refused(f"give exactly one {name} parameter")
+        raise HttpError(400, f"give exactly one {name} parameter")
     try:
         return json.loads(values[0], parse_constant=_no_constant)
     except (ValueError, RecursionError) as error:
-        raise Refused(f"{name} is not valid JSON: {' '.join(str(error).split())[:200]}") from None
+        raise HttpError(400, f"{name} is not valid JSON: {one_line(error, 200)}") from None
 
 
 def _no_constant(name: str) -> None:
@@ -121,16 +117,17 @@ def _queries(batch: Any) -> Response:
     """A reconciliation result batch (§4.2): candidates for each query, keyed as the queries were; computed on
     the query pool under the query deadline, like a SPARQL query."""
     index, lang, state = _index(), _lang(), current()
-    queries = reconcile.parse_batch(batch, index)
+    queries = reconcile_query.parse_batch(batch, index)
 
     def job(deadline: Deadline) -> dict[str, Any]:
-        return {key: {"result": reconcile.reconcile(index, query, lang, deadline.check)}
-                for key, query in queries.items()}
+        return {
+            key: {"result": reconcile.reconcile(index, query, lang, deadline.check)} for key, query in queries.items()
+        }
 
     try:
         return _json(state.pool.run(job, state.timeout))
     except DeadlineExceeded as error:
-        return plain(503, f"503 Service Unavailable: {error}; send smaller batches", {"Retry-After": "1"})
+        raise HttpError(503, f"{error}; send smaller batches", {"Retry-After": "1"}) from None
 
 
 def _extend(raw: Any) -> Response:
@@ -170,21 +167,24 @@ def _suggest_properties(index: Index, prefix: str, lang: str) -> list[dict[str, 
 
 
 SUGGEST: dict[str, Callable[[Index, str, str], list[dict[str, Any]]]] = {
-    "entity": _suggest_entities, "type": _suggest_types, "property": _suggest_properties}
+    "entity": _suggest_entities,
+    "type": _suggest_types,
+    "property": _suggest_properties,
+}
 
 
 @bp.route("/suggest/<kind>")
 def suggestions(kind: str) -> Response:
     """Auto-completion of entities, types or properties by `prefix` (§6), `cursor` suggestions skipped."""
     if kind not in SUGGEST:
-        raise Refused(f"no suggest service for {kind[:50]!r}: entity, type or property", 404)
+        raise HttpError(404, f"no suggest service for {kind[:50]!r}: entity, type or property")
     prefix = request.args.get("prefix", "")
-    if len(prefix) > reconcile.MAX_TEXT:
-        raise Refused(f"prefix is longer than {reconcile.MAX_TEXT} characters")
+    if len(prefix) > reconcile_query.MAX_TEXT:
+        raise HttpError(400, f"prefix is longer than {reconcile_query.MAX_TEXT} characters")
     start = (_count("cursor", 0) or 0) + (_count("offset", 0) or 0)  # cursor: 0.2 §6.2; offset: 1.0-draft
     limit = _count("limit") or SUGGEST_LIMIT
     found = SUGGEST[kind](_index(), prefix, _lang())
-    return _json({"result": found[start:start + limit]})
+    return _json({"result": found[start : start + limit]})
 
 
 def _type_param(index: Index) -> tuple[str, ...]:
@@ -194,7 +194,7 @@ def _type_param(index: Index) -> tuple[str, ...]:
         return ()
     type_id = index.type_id(given)
     if type_id is None:
-        raise Refused(f"unknown type {given[:100]!r}")
+        raise HttpError(400, f"unknown type {given[:100]!r}")
     return (type_id,)
 
 
@@ -204,7 +204,7 @@ def _count(name: str, minimum: int = 1) -> int | None:
     if not given:
         return None
     if not (given.isascii() and given.isdigit()) or len(given) > 9 or int(given) < minimum:
-        raise Refused(f"{name} must be an integer from {minimum} to 999999999")
+        raise HttpError(400, f"{name} must be an integer from {minimum} to 999999999")
     return int(given)
 
 
@@ -214,16 +214,25 @@ def preview() -> Response:
     index, lang = _index(), _lang()
     ident = request.args.get("id", "")
     if not ident:
-        raise Refused("give the id of an entity")
+        raise HttpError(400, "give the id of an entity")
     entity = index.entity(ident)
     if entity is None:
-        raise Refused(f"no entity {ident[:100]!r}", 404)
-    facts = [(index.properties[p].name(lang), extend.cell(index, entity.values[p], lang))
-             for p in PREVIEW_PROPERTIES if p in entity.values]
-    page = render_template("reconcile_preview.html", entity=entity, lang=lang, facts=facts,
-                           card=reconcile.entity_json(entity, lang), root=request.url_root,
-                           types=[index.types[t].name(lang) for t in entity.direct],
-                           aliases=[label for label, _ in entity.names if label not in entity.labels.values()])
+        raise HttpError(404, f"no entity {ident[:100]!r}")
+    facts = [
+        (index.properties[p].name(lang), extend.cell(index, entity.values[p], lang))
+        for p in PREVIEW_PROPERTIES
+        if p in entity.values
+    ]
+    page = render_template(
+        "reconcile_preview.html",
+        entity=entity,
+        lang=lang,
+        facts=facts,
+        card=reconcile.entity_json(entity, lang),
+        root=request.url_root,
+        types=[index.types[t].name(lang) for t in entity.direct],
+        aliases=[label for label, _ in entity.names if label not in entity.labels.values()],
+    )
     response = Response(page, content_type="text/html; charset=utf-8")
     response.headers["Content-Security-Policy"] = PREVIEW_CSP
     response.vary.add("Accept-Language")

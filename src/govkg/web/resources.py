@@ -3,14 +3,13 @@
 The request path /x/y stands for the IRI <base>x/y. The data is never rewritten: RDF answers carry the
 canonical IRIs, and only the links of HTML pages to IRIs under the base are made local, so pages browse alike on
 127.0.0.1 and on the real host. Only IRIs found in the data are described: nothing is fetched and no request
-is redirected to an address it names (SECURITY.md item 17).
+is redirected to an address it names (docs/security.md, item 17).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -18,12 +17,16 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
-from govkg import formats, page, resource, serialize
-from govkg.iri import to_iri
-from govkg.page import Catalogue, Page
+from govkg import formats, serialize
+from govkg.engine import Memo
+from govkg.pages import description, page
+from govkg.pages.iri import to_iri
+from govkg.pages.model import Catalogue, Page, Written, curie
 from govkg.web import conneg, respond
 from govkg.web.errors import plain
 from govkg.web.state import State, current
+
+__all__ = ["Resources", "Variant", "bp", "href", "not_found", "resource_page"]
 
 bp = Blueprint("resources", __name__)
 
@@ -34,7 +37,7 @@ TEMPLATES = {OWL.Ontology: "ontology.html"}  # by the type of the described IRI;
 # IRIs under the base whose description another route serves: 303 See Other to it (httpRange-14 style).
 REDIRECTS = {"dataset": "meta.void"}
 CATALOGUE = "id/"  # the index of entities by class: a page of this server, not an IRI of the data
-CACHE_SIZE = 1024  # descriptions kept per process: the data cannot change while a process serves it
+CACHE_SIZE = 1024  # pages kept per process and data generation
 SAFE = "/#:@!$&'()*+,;=-._~%"  # characters left as they are in local links
 # The request target as the client sent it, percent-encoding intact: gunicorn sets the first, Werkzeug both.
 RAW_URI = ("RAW_URI", "REQUEST_URI")
@@ -42,44 +45,31 @@ _KEY = "govkg.resources"
 
 
 class Resources:
-    """One process's view of the IRIs under the base: their index (built on first use) and recent pages."""
+    """One app's view of the IRIs under the base: their index and recent pages, kept per data generation."""
 
     def __init__(self, state: State) -> None:
         self.state = state
-        self.lock = threading.Lock()
-        self._index: resource.Index | None = None
-        self.cache: OrderedDict[str, tuple[Page | Catalogue, Graph]] = OrderedDict()
-        self.labels: dict[Node, list[tuple[Node, Node, Node]]] = {}  # labels read so far, by node
-        self.blanks: resource.Blanks = {}  # the blank nodes of the graphs read so far
+        self.pages: Memo[str, tuple[Page | Catalogue, Graph]] = Memo(state.engine, CACHE_SIZE)
+        self.parts: Memo[str, Any] = Memo(state.engine)  # the index, and the labels and blank nodes read so far
 
-    def index(self) -> resource.Index:
+    def index(self) -> description.Index:
         """Every IRI under the base the dataset mentions."""
-        with self.lock:
-            if self._index is None:
-                self._index = resource.index(self.state.select, self.state.base, self.state.graphs)
-            return self._index
+        state = self.state
+        return self.parts.get("index", lambda: description.index(state.select, state.base, state.graphs))
 
     def get(self, iri: str) -> tuple[Page | Catalogue, Graph]:
         """The page model and the RDF twin of a known IRI (or of the catalogue)."""
-        with self.lock:
-            if iri in self.cache:
-                self.cache.move_to_end(iri)
-                return self.cache[iri]
-        built = self._build(iri)
-        with self.lock:
-            self.cache[iri] = built
-            while len(self.cache) > CACHE_SIZE:
-                self.cache.popitem(last=False)
-        return built
+        return self.pages.get(iri, lambda: self._build(iri))
 
     def _build(self, iri: str) -> tuple[Page | Catalogue, Graph]:
         """Query the dataset for a page model and its twin."""
         select, base = self.state.select, self.state.base
+        labels, blanks = self.parts.get("labels", dict), self.parts.get("blanks", dict)
         if iri == base + CATALOGUE:
-            graph = resource.catalogue(select, base, self.labels)
+            graph = description.catalogue(select, base, labels)
             return page.catalogue(graph, base), graph
-        description = resource.gather(select, iri, self.index(), known=self.labels, blanks=self.blanks)
-        return page.page(description, base), resource.twin(description)
+        found = description.gather(select, iri, self.index(), known=labels, blanks=blanks)
+        return page.page(found, base), description.twin(found)
 
 
 @dataclass(frozen=True)
@@ -110,10 +100,7 @@ def resource_page(path: str) -> Response:
     if found is None:
         return not_found(resources.state.base + sent)
     iri, stem, fixed = found
-    try:
-        media_type, name = conneg.by_name(fixed, "graph") if fixed else respond.choose("graph")
-    except conneg.NotAcceptable as error:
-        return respond.not_acceptable(error)
+    media_type, name = conneg.choose([fixed], None, "graph") if fixed else respond.choose("graph")
     return _answer(resources, iri, stem, media_type, name)
 
 
@@ -131,7 +118,7 @@ def _sent_path() -> str:
         sent = urlsplit(sent).path  # absolute-form request target (RFC 9112 §3.2.2)
     sent = sent.partition("?")[0]
     if sent.startswith(root + "/") and unquote(sent) == root + path:
-        return sent[len(root) + 1:]
+        return sent[len(root) + 1 :]
     return quote(path[1:], safe=SAFE.replace("%", ""))  # a % in the decoded path was sent as %25
 
 
@@ -142,7 +129,7 @@ def _find(resources: Resources, sent: str) -> tuple[str, str, str | None] | None
     format of the IRI without it."""
     base = resources.state.base
     for candidate, fmt in _candidates(sent):
-        if not resource.is_iriref(base + candidate):
+        if not description.is_iriref(base + candidate):
             continue
         iri = base + candidate if candidate == CATALOGUE else resources.index().resolve(base + candidate)
         if iri is not None:
@@ -185,15 +172,16 @@ def _answer(resources: Resources, iri: str, stem: str, media_type: str, name: st
     """The chosen representation, with its Content-Location, the alternates and a weak ETag of the build."""
     model, twin = resources.get(iri)
     state = resources.state
-    variants = [Variant(n, conneg.HTML if n == "html" else formats.get(n).media_type, _local(stem, n))
-                for n in ALTERNATES]
+    variants = [
+        Variant(n, conneg.HTML if n == "html" else formats.get(n).media_type, _local(stem, n)) for n in ALTERNATES
+    ]
     if name == "html":
         response = respond.data(_html(model, variants, state.base).encode("utf-8"), media_type)
     else:
         response = respond.data(serialize.rdf_bytes(twin, name, state.base), media_type)
     response.headers["Content-Location"] = _local(stem, name)
     response.headers["Link"] = ", ".join(f'<{v.href}>; rel="alternate"; type="{v.media_type}"' for v in variants)
-    response.set_etag(f"{state.digest[:20]}-{name}", weak=True)
+    response.set_etag(f"{state.generation[:20]}-{name}", weak=True)
     response.cache_control.public = True
     response.cache_control.max_age = 300
     response.make_conditional(request)
@@ -207,8 +195,15 @@ def _html(model: Page | Catalogue, variants: list[Variant], base: str) -> str:
     else:
         types = {value.node for value in model.main.types}
         template, title = next((t for cls, t in TEMPLATES.items() if cls in types), "resource.html"), model.title()
-    return render_template(template, title=title, page=model, alternates=variants, written=page.Written(),
-                           href=lambda node: href(node, base), curie=lambda node: page.curie(str(node), base))
+    return render_template(
+        template,
+        title=title,
+        page=model,
+        alternates=variants,
+        written=Written(),
+        href=lambda node: href(node, base),
+        curie=lambda node: curie(str(node), base),
+    )
 
 
 def _local(stem: str, name: str) -> str:
@@ -221,12 +216,12 @@ def _local(stem: str, name: str) -> str:
 
 def href(node: Node, base: str) -> str | None:
     """Where a page links a node to: IRIs under the base locally, other http(s) IRIs as they are, else nowhere
-    (no `javascript:` or `file:` links, SECURITY.md item 15)."""
+    (no `javascript:` or `file:` links, docs/security.md, item 15)."""
     iri = str(node)
     if not isinstance(node, URIRef):
         return None
     if iri.startswith(base):  # one the store kept though it is no IRI (`<…a b>`) has no page to link to
-        return f"{request.script_root}/{quote(iri[len(base):], safe=SAFE)}" if resource.is_iriref(iri) else None
+        return f"{request.script_root}/{quote(iri[len(base) :], safe=SAFE)}" if description.is_iriref(iri) else None
     return iri if urlsplit(iri).scheme in ("http", "https") else None
 
 
@@ -236,6 +231,6 @@ def not_found(iri: str) -> Response:
     if conneg.quality(conneg.HTML, ranges) > conneg.quality("text/plain", ranges):
         body = render_template("not_found.html", title="Not found", iri=iri)
         return respond.data(body.encode("utf-8"), conneg.HTML, 404)
-    response = plain(404, f"404 Not Found: {iri} is not an IRI of this dataset")
+    response = plain(404, f"{iri} is not an IRI of this dataset")
     response.vary.add("Accept")
     return response

@@ -1,50 +1,44 @@
-"""Answers in the representation the client asked for (Accept or `format=`), with Vary: Accept."""
+"""Answers in the representation the client asked for (`format=` values, then Accept), with Vary: Accept."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, render_template, request
 from rdflib import Graph
+from werkzeug.datastructures import MultiDict
 
 from govkg import serialize
 from govkg.web import conneg
-from govkg.web.errors import plain
 from govkg.web.state import current
 
-
-def choose(kind: str) -> tuple[str, str]:
-    """(media type, format name) from `format=` if given, else from the Accept header."""
-    values = request.args.getlist("format")
-    if len(values) > 1:
-        raise conneg.NotAcceptable("give at most one format parameter")
-    if values:
-        return conneg.by_name(values[0], kind)
-    return conneg.negotiate(request.headers.get("Accept"), kind)
+__all__ = ["choose", "data", "format_values", "graph"]
 
 
-def data(body: bytes, media_type: str, status: int = 200) -> Response:
+def format_values(params: MultiDict[str, str] | None = None) -> list[str]:
+    """The values of every parameter that names a format (`format`, `output`, `results`), in order."""
+    given = request.args if params is None else params
+    return [v for name in conneg.FORMAT_PARAMETERS for v in given.getlist(name)]
+
+
+def choose(kind: str, params: MultiDict[str, str] | None = None) -> tuple[str, str]:
+    """(media type, format name) from the format parameters and the Accept header."""
+    return conneg.choose(format_values(params), request.headers.get("Accept"), kind)
+
+
+def data(body: bytes, media_type: str, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     """Bytes with their Content-Type (UTF-8) and Vary: Accept."""
-    response = Response(body, status=status, content_type=conneg.content_type(media_type))
+    response = Response(body, status=status, content_type=conneg.content_type(media_type), headers=headers)
     response.vary.add("Accept")
     return response
 
 
 def graph(g: Graph, title: str, template: str = "graph.html", **context: Any) -> Response:
     """A small RDF graph (a description) in the negotiated RDF format, or as an HTML page."""
-    try:
-        media_type, name = choose("graph")
-    except conneg.NotAcceptable as error:
-        return not_acceptable(error)
+    media_type, name = choose("graph")
     if name == "html":
         rows = sorted(g, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
         page = render_template(template, title=title, rows=rows, **context)
         return data(page.encode("utf-8"), conneg.HTML)
     return data(serialize.rdf_bytes(g, name, current().base), media_type)
-
-
-def not_acceptable(error: Exception) -> Response:
-    """HTTP 406 with the list of what is on offer."""
-    response = plain(406, f"406 Not Acceptable: {error}")
-    response.vary.add("Accept")
-    return response

@@ -9,6 +9,8 @@ from flask import Flask
 
 from govkg.web import create_app
 
+__all__ = ["development", "production"]
+
 
 def development(app: Flask, host: str, port: int) -> None:
     """One process, one thread per request (Werkzeug)."""
@@ -20,9 +22,17 @@ def production(config: Mapping[str, Any], host: str, port: int, workers: int, th
     from gunicorn.app.base import BaseApplication  # imported here: only this mode needs gunicorn
 
     timeout = float(config.get("QUERY_TIMEOUT") or 30)
-    options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
-               "timeout": int(timeout) + 30, "graceful_timeout": 10, "errorlog": "-", "loglevel": "warning",
-               "preload_app": False}
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "timeout": int(timeout) + 30,
+        "graceful_timeout": 10,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "preload_app": False,
+    }
 
     class Application(BaseApplication):  # gunicorn's documented embedding API is a subclass
         def load_config(self) -> None:

@@ -3,53 +3,46 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Blueprint, Response, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from govkg import describe, formats, guard
-from govkg.deadline import CheckedBuffer, Deadline, DeadlineExceeded
-from govkg.engine import EngineError, Selection, rdflib_engine
-from govkg.engine.model import FORMS
+from govkg import formats
+from govkg.engine import FORMS, CheckedBuffer, Deadline, EngineError, Selection, guard
 from govkg.namespaces import graph_iri
-from govkg.remote import RemoteError
+from govkg.pages.service import service_description
 from govkg.web import conneg, respond
-from govkg.web.errors import plain
+from govkg.web.errors import READ_ONLY, HttpError
 from govkg.web.state import State, current
+
+__all__ = ["Operation", "bp", "endpoint"]
 
 bp = Blueprint("sparql", __name__)
 
 FORM, QUERY, UPDATE = "application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"
-REFUSAL = "403 Forbidden: govkg is read-only; SPARQL Update and Graph Store writes are refused"
 BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
-
-
-class ProtocolError(Exception):
-    """A misuse of the protocol: an HTTP status and a one-line reason."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
+EXAMPLES = [
+    "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) LIMIT 20",
+    "SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+]
 
 
 @dataclass
 class Operation:
-    """A query request: the query text (None for a service description request) and its dataset."""
+    """A query request: the query text (None for a service description request), its dataset and its format
+    parameters."""
 
     query: str | None
     selection: Selection
+    params: MultiDict[str, str]
 
 
 @bp.route("/sparql", methods=["GET", "HEAD", "POST"])
 def endpoint() -> Response:
     """Answer a query (SPARQL 1.1 Protocol §2.1) or, for a bare GET, describe the service (SD §2)."""
-    try:
-        operation = _operation()
-    except ProtocolError as error:
-        return plain(error.status, str(error))
+    operation = _operation()
     if operation.query is None:
         return _service_description()
     return _answer(operation)
@@ -61,38 +54,37 @@ def _operation() -> Operation:
     if request.method == "POST":
         params = _post_params(params)
     if "update" in params:
-        raise ProtocolError(403, REFUSAL)
+        raise HttpError(403, READ_ONLY)
     queries = params.getlist("query")
     if len(queries) > 1:
-        raise ProtocolError(400, "400 Bad Request: give exactly one query (SPARQL 1.1 Protocol §2.1.1)")
+        raise HttpError(400, "give exactly one query (SPARQL 1.1 Protocol §2.1.1)")
     if not queries and request.method == "POST":
-        raise ProtocolError(400, "400 Bad Request: the request has no query")
-    return Operation(queries[0] if queries else None, _selection(params))
+        raise HttpError(400, "the request has no query")
+    return Operation(queries[0] if queries else None, _selection(params), params)
 
 
 def _post_params(params: MultiDict[str, str]) -> MultiDict[str, str]:
     """The parameters of a POST: a form body, or a query body with the others in the URL (§2.1.2-3)."""
     media_type = request.mimetype
     if media_type == UPDATE:
-        raise ProtocolError(403, REFUSAL)
+        raise HttpError(403, READ_ONLY)
     if media_type not in (FORM, QUERY):
         if _looks_like_update(request.get_data()):
-            raise ProtocolError(403, REFUSAL)  # refused whatever its form: there is no write path to misuse
-        given = media_type or "missing Content-Type"
-        raise ProtocolError(415, f"415 Unsupported Media Type: {given}; POST {FORM} or {QUERY}")
+            raise HttpError(403, READ_ONLY)  # refused whatever its form: there is no write path to misuse
+        raise HttpError(415, f"{media_type or 'missing Content-Type'}; POST {FORM} or {QUERY}")
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
-        raise ProtocolError(415, f"415 Unsupported Media Type: charset {charset}; the body must be UTF-8")
+        raise HttpError(415, f"charset {charset}; the body must be UTF-8")
     body = _utf8(request.get_data(cache=False))
     if media_type == QUERY:
         if "query" in params:
-            raise ProtocolError(400, "400 Bad Request: query given both in the URL and in the body")
+            raise HttpError(400, "query given both in the URL and in the body")
         params.add("query", body)
         return params
     try:
         pairs = parse_qsl(body, keep_blank_values=True, errors="strict")
     except (UnicodeDecodeError, ValueError):
-        raise ProtocolError(400, "400 Bad Request: the form body is not UTF-8 percent-encoded") from None
+        raise HttpError(400, "the form body is not UTF-8 percent-encoded") from None
     for key, value in pairs:
         params.add(key, value)
     return params
@@ -109,7 +101,7 @@ def _utf8(body: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        raise ProtocolError(400, "400 Bad Request: the body is not valid UTF-8") from None
+        raise HttpError(400, "the body is not valid UTF-8") from None
 
 
 def _selection(params: MultiDict[str, str]) -> Selection:
@@ -117,10 +109,10 @@ def _selection(params: MultiDict[str, str]) -> Selection:
     default, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
     for iri in default + named:
         if not urlsplit(iri).scheme or any(c in iri for c in '<>" {}|\\^`'):
-            raise ProtocolError(400, f"400 Bad Request: not an absolute IRI: {iri!r}")
+            raise HttpError(400, f"not an absolute IRI: {iri[:200]!r}")
     infer = params.get("infer", "true").lower()
     if infer not in BOOLEANS:
-        raise ProtocolError(400, "400 Bad Request: infer must be true or false")
+        raise HttpError(400, "infer must be true or false")
     if default or named:
         return Selection(tuple(default), tuple(named), BOOLEANS[infer])
     return Selection(infer=BOOLEANS[infer])
@@ -129,65 +121,49 @@ def _selection(params: MultiDict[str, str]) -> Selection:
 def _answer(operation: Operation) -> Response:
     """Evaluate under the deadline and send the negotiated representation."""
     assert operation.query is not None
-    try:
-        guard.check(operation.query, current().max_query_length)
-    except guard.GuardError as error:
-        return plain(400, f"400 Bad Request: {error}")
-    state, accept, fmt = current(), request.headers.get("Accept"), request.args.getlist("format")
-    try:
-        media_type, name, body, form = state.pool.run(
-            lambda deadline: _evaluate(state, operation, accept, fmt, deadline), state.timeout)
-    except EngineError as error:
-        return plain(400, f"400 Bad Request: {error}")
-    except RemoteError as error:  # SPARQL 1.1 Federated Query: a remote endpoint failed, no SILENT
-        return plain(502, f"502 Bad Gateway: {error}")
-    except conneg.NotAcceptable as error:
-        return respond.not_acceptable(error)
-    except DeadlineExceeded as error:
-        return plain(503, f"503 Service Unavailable: {error}; narrow the query or add a LIMIT",
-                     {"Retry-After": "1"})
+    state, accept, values = current(), request.headers.get("Accept"), respond.format_values(operation.params)
+    guard.check(operation.query, state.max_query_length)
+    media_type, name, body, form = state.pool.run(
+        lambda deadline: _evaluate(state, operation, accept, values, deadline), state.timeout
+    )
     response = _html(operation, form, *body) if name == "html" else respond.data(body, media_type)
     if guard.mentions_service(operation.query):
         response.headers["Cache-Control"] = "no-store"  # it may hold what a remote endpoint answered just now
     return response
 
 
-def _evaluate(state: State, operation: Operation, accept: str | None, fmt: list[str],
-              deadline: Deadline) -> tuple[str, str, Any, str]:
+def _evaluate(
+    state: State, operation: Operation, accept: str | None, values: list[str], deadline: Deadline
+) -> tuple[str, str, Any, str]:
     """Run on a query thread: evaluate, negotiate by the answer's form, serialise."""
     assert operation.query is not None
-    engine, handle = _engine(state, operation.query)
-    answer = engine.evaluate(handle, operation.query, operation.selection, deadline)
-    kind = FORMS[answer.form]
-    if len(fmt) > 1:
-        raise conneg.NotAcceptable("give at most one format parameter")
-    media_type, name = conneg.by_name(fmt[0], kind) if fmt else conneg.negotiate(accept, kind)
+    answer = state.engine.evaluate(operation.query, operation.selection, deadline)
+    media_type, name = conneg.choose(values, accept, FORMS[answer.form])
     if name == "html":
-        return media_type, name, engine.rows(answer, state.row_limit), answer.form
+        return media_type, name, state.engine.rows(answer, state.row_limit), answer.form
     buffer = CheckedBuffer(deadline)
     try:
-        engine.write(answer, formats.get(name), buffer, state.base)
+        state.engine.write(answer, formats.get(name), buffer)
     except EngineError:
         deadline.check()  # a serialiser stopped by the deadline reports it as a write error
         raise
     return media_type, name, buffer.getvalue(), answer.form
 
 
-def _engine(state: State, text: str) -> tuple[ModuleType, Any]:
-    """The engine and handle for a query. One that may use SERVICE goes to rdflib, whose SERVICE obeys the
-    allowlist (govkg.federate): embedded Oxigraph would call any endpoint, with no timeout, no switch."""
-    if state.engine is rdflib_engine or not guard.mentions_service(text):
-        return state.engine, state.handle
-    return rdflib_engine, state.exporter()
-
-
 def _html(operation: Operation, form: str, names: list[str], rows: list[list[Any]]) -> Response:
     """The answer as an HTML page, with links to its machine-readable twins."""
-    state = current()
-    kind = FORMS[form]
+    state, kind = current(), FORMS[form]
     twins = {name: _twin_url(operation, name) for _, name in conneg.OFFERS[kind] if name != "html"}
-    page = render_template("results.html", query=operation.query, names=names, rows=rows, form=form,
-                           limit=state.row_limit, twins=twins, title="SPARQL results")
+    page = render_template(
+        "results.html",
+        query=operation.query,
+        names=names,
+        rows=rows,
+        form=form,
+        limit=state.row_limit,
+        twins=twins,
+        title="SPARQL results",
+    )
     return respond.data(page.encode("utf-8"), conneg.HTML)
 
 
@@ -204,13 +180,11 @@ def _twin_url(operation: Operation, name: str) -> str:
 def _service_description() -> Response:
     """The SD of this endpoint: RDF by negotiation, or an HTML page with a query form."""
     state = current()
-    graph = describe.service_description(request.base_url, state.counts, graph_iri("inferred", state.base),
-                                         state.base + "dataset", sorted(state.federation.allowlist))
-    return respond.graph(graph, "govkg SPARQL endpoint", "service.html",
-                         examples=EXAMPLES)
-
-
-EXAMPLES = [
-    "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) LIMIT 20",
-    "SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-]
+    graph = service_description(
+        request.base_url,
+        state.counts(),
+        graph_iri("inferred", state.base),
+        state.base + "dataset",
+        sorted(state.policy.allowlist),
+    )
+    return respond.graph(graph, "govkg SPARQL endpoint", "service.html", examples=EXAMPLES)

@@ -1,74 +1,73 @@
-"""What the app serves: the engine, the loaded dataset and what is counted about it once at start."""
+"""What the app serves: one engine over the configured files, the query pool, and what is computed from the data
+(counts, dumps), kept per data generation."""
 
 from __future__ import annotations
 
-import hashlib
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from io import BytesIO
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from flask import current_app
 from rdflib.term import Node
 
-from govkg import describe, engine, federate, formats
-from govkg.deadline import Pool
-from govkg.engine import Selection, Source, rdflib_engine
-from govkg.remote import Limits
+from govkg import federation, formats
+from govkg.engine import Engine, EngineError, Memo, Pool, Source, open_engine, select
+from govkg.pages import void
+from govkg.web.errors import ConfigError
 
-
-class ConfigError(ValueError):
-    """A configuration value that cannot be used; the message is one line."""
+__all__ = ["State", "current", "open_state", "policy", "sources"]
 
 
 @dataclass
 class State:
-    """One loaded dataset behind one engine, shared by the app's request threads (read-only)."""
+    """One engine shared by the app's request threads, with its settings and its generation-keyed caches."""
 
-    engine: ModuleType
-    handle: Any
-    base: str
-    timeout: float
+    engine: Engine
     pool: Pool
-    digest: str
-    modified: float
-    counts: describe.Counts
+    timeout: float
+    policy: federation.Policy
     row_limit: int
-    sources: list[Source] = field(default_factory=list)
-    max_query_length: int = 100_000
-    federation: federate.Policy = field(default_factory=federate.Policy)
-    cache: dict[tuple[str, ...], bytes] = field(default_factory=dict)
-    _exporter: Any = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    max_query_length: int
+    modified: float  # the newest source file's modification time (Last-Modified)
+    memo: Memo[tuple[str, ...], Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.memo = Memo(self.engine, size=256)
+
+    @property
+    def base(self) -> str:
+        """The base IRI of the data."""
+        return self.engine.base
+
+    @property
+    def graphs(self) -> dict[str, int]:
+        """The stored named graphs and their sizes."""
+        return self.engine.graphs()
+
+    @property
+    def generation(self) -> str:
+        """The engine's data generation (ETags are made from it)."""
+        return self.engine.generation
 
     def select(self, query: str) -> list[list[Node | None]]:
         """Rows of a SELECT over the service's default dataset, as rdflib terms (for descriptions)."""
-        answer = self.engine.evaluate(self.handle, query, Selection())
-        return self.engine.rows(answer, 1_000_000)[1]
+        return select(self.engine, query)
+
+    def counts(self) -> void.Counts:
+        """What the descriptions report, counted once per data generation."""
+        return self.memo.get(("counts",), lambda: void.count(self.select, self.base))
 
     def export(self, graphs: list[str] | None, fmt: str) -> bytes:
-        """Serialised graphs for a dump, cached. Dumps come from rdflib whatever the query engine:
-        Oxigraph normalises literals on load (xsd:nonNegativeInteger becomes xsd:integer,
-        oxigraph/oxigraph#526), and a dump must give back exactly what was built."""
-        key = (fmt, *graphs) if graphs is not None else (fmt, "*")
-        with self._lock:
-            if key not in self.cache:
-                self.cache[key] = rdflib_engine.export(self.exporter(), graphs, formats.get(fmt))
-            return self.cache[key]
+        """Serialised graphs for a dump, made once per data generation (exports are byte-stable)."""
+        key = ("export", fmt, *(graphs if graphs is not None else ["*"]))
+        return self.memo.get(key, lambda: self._export(graphs, fmt))
 
-    def exporter(self) -> Any:
-        """The rdflib handle dumps are written from (the query handle when the engine is rdflib)."""
-        if self._exporter is None:
-            self._exporter = self.handle if self.engine is rdflib_engine else rdflib_engine.open(
-                self.sources, self.base)
-        return self._exporter
-
-    @property
-    def graphs(self) -> tuple[str, ...]:
-        """The stored named graphs."""
-        return tuple(self.engine.graphs(self.handle))
+    def _export(self, graphs: list[str] | None, fmt: str) -> bytes:
+        out = BytesIO()
+        self.engine.export(graphs, formats.get(fmt), out)
+        return out.getvalue()
 
 
 def sources(config: Mapping[str, Any]) -> list[Source]:
@@ -87,6 +86,48 @@ def sources(config: Mapping[str, Any]) -> list[Source]:
     return found
 
 
+def open_state(config: Mapping[str, Any]) -> State:
+    """Open the configured engine over the configured sources."""
+    timeout, found, chosen = _positive(config, "QUERY_TIMEOUT"), sources(config), policy(config)
+    try:
+        engine = open_engine(str(config["ENGINE"]), found, config["BASE_IRI"], federation=chosen)
+    except EngineError as error:
+        raise ConfigError(str(error)) from None
+    modified = max((s.path.stat().st_mtime for s in found), default=0.0)
+    return State(
+        engine,
+        Pool(int(_positive(config, "QUERY_THREADS"))),
+        timeout,
+        chosen,
+        int(_positive(config, "HTML_ROW_LIMIT")),
+        int(_positive(config, "MAX_QUERY_LENGTH")),
+        modified,
+    )
+
+
+def policy(config: Mapping[str, Any]) -> federation.Policy:
+    """The SERVICE policy: allowlisted endpoints and limits (SPARQL 1.1 Federated Query); also checks that
+    rdflib's global evaluation hooks hold govkg's alone (docs/security.md, item 18)."""
+    try:
+        federation.check_hooks()
+    except federation.HookError as error:
+        raise ConfigError(str(error)) from None
+    limits = federation.Limits(
+        _positive(config, "SERVICE_CONNECT_TIMEOUT"),
+        _positive(config, "SERVICE_READ_TIMEOUT"),
+        int(_positive(config, "SERVICE_MAX_BYTES")),
+    )
+    try:
+        found = federation.policy(_items(config["SERVICE_ALLOWLIST"], "SERVICE_ALLOWLIST", "endpoint IRIs"), limits)
+    except ValueError as error:
+        raise ConfigError(f"SERVICE_ALLOWLIST: {error}") from None
+    return replace(
+        found,
+        max_requests=int(_positive(config, "SERVICE_MAX_REQUESTS")),
+        max_total_bytes=int(_positive(config, "SERVICE_MAX_TOTAL_BYTES")),
+    )
+
+
 def _items(value: object, key: str, what: str) -> list[str]:
     """A list setting: a list, or a string of items separated by whitespace (as GOVKG_* variables give it)."""
     if isinstance(value, str):
@@ -94,47 +135,6 @@ def _items(value: object, key: str, what: str) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(v) for v in value]
     raise ConfigError(f"{key} must be a list of {what}")
-
-
-def open_state(config: Mapping[str, Any]) -> State:
-    """Load the configured sources into the configured engine and count what the descriptions report."""
-    timeout = _positive(config, "QUERY_TIMEOUT")
-    policy = federation(config)
-    found = sources(config)
-    module = engine.get(str(config["ENGINE"]))
-    handle = module.open(found, config["BASE_IRI"])
-    digest = hashlib.sha256()
-    for source in found:
-        digest.update(f"{source.graph}\n".encode())
-        digest.update(source.path.read_bytes())
-    modified = max((s.path.stat().st_mtime for s in found), default=0.0)
-    state = State(module, handle, config["BASE_IRI"], timeout, Pool(int(_positive(config, "QUERY_THREADS"))),
-                  digest.hexdigest(), modified, describe.Counts({}, 0, 0, 0, 0, {}, {}),
-                  int(_positive(config, "HTML_ROW_LIMIT")), found)
-    state.max_query_length = int(_positive(config, "MAX_QUERY_LENGTH"))
-    state.counts = describe.count(state.select, state.base)
-    state.federation = policy
-    state.exporter().federation = policy  # SERVICE runs on rdflib's handle (parsed now, not during a request)
-    return state
-
-
-def federation(config: Mapping[str, Any]) -> federate.Policy:
-    """The SERVICE policy: allowlisted endpoints and limits (SPARQL 1.1 Federated Query); also checks that
-    rdflib's global evaluation hooks hold govkg's alone (SECURITY.md item 18)."""
-    try:
-        federate.check_hooks()
-    except federate.HookError as error:
-        raise ConfigError(str(error)) from None
-    limits = Limits(_positive(config, "SERVICE_CONNECT_TIMEOUT"), _positive(config, "SERVICE_READ_TIMEOUT"),
-                    int(_positive(config, "SERVICE_MAX_BYTES")))
-    requests, total = int(_positive(config, "SERVICE_MAX_REQUESTS")), int(_positive(config, "SERVICE_MAX_TOTAL_BYTES"))
-    try:
-        policy = federate.policy(_items(config["SERVICE_ALLOWLIST"], "SERVICE_ALLOWLIST", "endpoint IRIs"), limits)
-    except ValueError as error:
-        raise ConfigError(f"SERVICE_ALLOWLIST: {error}") from None
-    return replace(policy, max_requests=requests, max_total_bytes=total)
-
-
 
 
 def _positive(config: Mapping[str, Any], key: str) -> float:

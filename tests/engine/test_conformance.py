@@ -1,0 +1,285 @@
+"""The engine conformance suite: the same cases over every registered engine (govkg.engine.ENGINES).
+
+A new engine (a remote store, a writable store) is done when it passes this file. Cases are data files: the
+competency questions (queries/*.rq with tests/queries/expected/*.csv, over the project's build) and the dataset
+selection cases (tests/engine/cases/*.rq with their .csv, over tests/resources/sample.trig).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import socket
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+from rdflib.query import Result
+
+from conftest import connections
+from govkg import federation, formats
+from govkg.engine import (
+    ENGINES,
+    SERVICE_DATASET,
+    CheckedBuffer,
+    Deadline,
+    DeadlineExceeded,
+    Engine,
+    EngineError,
+    QuerySyntaxError,
+    Selection,
+    Source,
+    UpdateRefused,
+    open_engine,
+)
+from govkg.namespaces import DEFAULT_BASE, graph_iri
+from test_queries import IDS, QUERIES, Table, comparable, expected, needs_inference
+
+SAMPLE = Path(__file__).parents[1] / "resources" / "sample.trig"
+CASES = sorted((Path(__file__).parent / "cases").glob("*.rq"))
+HEADER = re.compile(r"# (default|named|infer): (.*)")
+RESULTS = [name for name in formats.names("results") if name != "table"]
+RDF = formats.names("graph", "dataset")
+_opened: dict[tuple[str, str], Engine] = {}
+
+
+def opened(kind: str, path: Path) -> Engine:
+    """The engine of `kind` over one file, opened once per session."""
+    if (kind, str(path)) not in _opened:
+        _opened[(kind, str(path))] = open_engine(kind, [Source(path)], DEFAULT_BASE)
+    return _opened[(kind, str(path))]
+
+
+@pytest.fixture(params=sorted(ENGINES))
+def kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def engine(kind: str, built: Path) -> Engine:
+    """The engine over the project's build."""
+    return opened(kind, built)
+
+
+@pytest.fixture
+def sample(kind: str) -> Engine:
+    """The engine over the small sample dataset."""
+    return opened(kind, SAMPLE)
+
+
+def table(engine: Engine, text: str, selection: Selection = SERVICE_DATASET) -> Table:
+    """An answer as plain strings, like the expected CSV files."""
+    answer = engine.evaluate(text, selection)
+    names, rows = engine.rows(answer, 100_000)
+    if answer.form == "boolean":
+        return ["_askResult"], [[str(rows[0][0]).lower()]]
+    return names, [["" if cell is None else str(cell) for cell in row] for row in rows]
+
+
+# --- The protocol ------------------------------------------------------------------------------------------------
+
+
+def test_an_engine_implements_the_protocol(engine: Engine, kind: str) -> None:
+    assert isinstance(engine, Engine) and engine.kind == kind and engine.base == DEFAULT_BASE
+    assert engine.federates is False
+
+
+def test_graphs_are_listed_sorted_with_their_sizes(engine: Engine, built: Path) -> None:
+    counted: dict[str, int] = {}
+    for quad in pyoxigraph.parse(path=str(built), format=pyoxigraph.RdfFormat.N_QUADS):
+        counted[quad.graph_name.value] = counted.get(quad.graph_name.value, 0) + 1  # type: ignore[union-attr]
+    assert engine.graphs() == dict(sorted(counted.items())) and graph_iri("asserted") in counted
+
+
+def test_the_generation_is_a_fingerprint_of_the_data(kind: str, tmp_path: Path) -> None:
+    first = open_engine(kind, [Source(SAMPLE)], DEFAULT_BASE).generation
+    assert (
+        first == open_engine(kind, [Source(SAMPLE)], DEFAULT_BASE).generation == opened("oxigraph", SAMPLE).generation
+    )
+    changed = tmp_path / "changed.trig"
+    changed.write_text(SAMPLE.read_text(encoding="utf-8") + "<urn:g> { <urn:a> <urn:b> <urn:c> . }\n", encoding="utf-8")
+    assert open_engine(kind, [Source(changed)], DEFAULT_BASE).generation != first
+
+
+# --- Answers -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=IDS)
+def test_competency_answers(engine: Engine, path: Path) -> None:
+    assert comparable(path, table(engine, path.read_text(encoding="utf-8"))) == comparable(path, expected(path))
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=IDS)
+def test_infer_false_leaves_the_inferred_graph_out(engine: Engine, path: Path) -> None:
+    without = comparable(path, table(engine, path.read_text(encoding="utf-8"), Selection(infer=False)))
+    assert (without != comparable(path, expected(path))) is needs_inference(path)
+
+
+def selection(path: Path) -> Selection:
+    """The dataset a case's header asks for: `# default: g…`, `# named: g…` (short graph names), `# infer: false`."""
+    fields = dict(m.groups() for line in path.read_text(encoding="utf-8").splitlines() if (m := HEADER.fullmatch(line)))
+    graphs = {key: tuple(graph_iri(g) for g in fields[key].split()) for key in ("default", "named") if key in fields}
+    return Selection(graphs.get("default"), graphs.get("named"), fields.get("infer", "true") != "false")
+
+
+def case_expected(path: Path) -> Table:
+    with path.with_suffix(".csv").open(encoding="utf-8", newline="") as file:
+        names, *rows = list(csv.reader(file))
+    return names, rows
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_dataset_cases(sample: Engine, path: Path) -> None:
+    got = table(sample, path.read_text(encoding="utf-8"), selection(path))
+    assert comparable(path, got) == comparable(path, case_expected(path))
+
+
+def test_rows_stop_at_the_limit(engine: Engine) -> None:
+    names, rows = engine.rows(engine.evaluate("SELECT ?s WHERE { ?s ?p ?o }"), 7)
+    assert names == ["s"] and len(rows) == 7
+
+
+# --- Writing answers ---------------------------------------------------------------------------------------------
+
+SELECT = "SELECT ?s ?label WHERE { ?s a gk:State ; rdfs:label ?label FILTER(lang(?label) = 'fr') } ORDER BY ?s"
+CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH gkg:asserted { ?s ?p ?o } }"
+PARSERS = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
+
+
+@pytest.mark.parametrize("name", RESULTS)
+def test_results_formats_parse_back_to_the_rows(engine: Engine, name: str) -> None:
+    out = io.BytesIO()
+    engine.write(engine.evaluate(SELECT), formats.get(name), out)
+    parsed = Result.parse(io.BytesIO(out.getvalue()), format=PARSERS[name])
+    _, rows = engine.rows(engine.evaluate(SELECT), 1000)
+    assert [[str(c) for c in row] for row in parsed] == [[str(c) for c in row] for row in rows] and rows
+
+
+@pytest.mark.parametrize("name", RESULTS)
+def test_ask_in_every_results_format(engine: Engine, name: str) -> None:
+    out = io.BytesIO()
+    engine.write(engine.evaluate("ASK { ?s a gk:Summit }"), formats.get(name), out)
+    assert b"true" in out.getvalue()
+
+
+@pytest.mark.parametrize("name", RDF)
+def test_graph_answers_in_every_rdf_format(engine: Engine, name: str, built: Path) -> None:
+    out = io.BytesIO()
+    engine.write(engine.evaluate(CONSTRUCT), formats.get(name), out)
+    fmt = formats.get(name)
+    parsed = (
+        Dataset().parse(data=out.getvalue(), format=fmt.rdflib)
+        if fmt.kind == "dataset"
+        else Graph().parse(data=out.getvalue(), format=fmt.rdflib)
+    )
+    asserted = Dataset().parse(built, format="nquads").graph(graph_iri("asserted"))  # type: ignore[arg-type]
+    assert isomorphic(_union(parsed), asserted) and len(asserted) > 100
+
+
+def _union(parsed: Graph) -> Graph:
+    union = Graph()
+    for triple in parsed.triples((None, None, None)):
+        union.add(triple)
+    return union
+
+
+def test_a_deadline_stops_writing(engine: Engine) -> None:
+    deadline = Deadline(0)
+    with pytest.raises(DeadlineExceeded):
+        answer = engine.evaluate("SELECT * WHERE { ?s ?p ?o }", SERVICE_DATASET, deadline)
+        try:
+            engine.write(answer, formats.get("json"), CheckedBuffer(deadline))
+        except EngineError:
+            deadline.check()  # a serialiser stopped by the deadline may report it as a write error
+            raise
+
+
+# --- Exports -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", RDF)
+def test_exports_are_byte_identical_on_every_engine_and_every_call(sample: Engine, name: str) -> None:
+    first, second, other = io.BytesIO(), io.BytesIO(), io.BytesIO()
+    sample.export(None, formats.get(name), first)
+    sample.export(None, formats.get(name), second)
+    opened("oxigraph", SAMPLE).export(None, formats.get(name), other)
+    assert first.getvalue() == second.getvalue() == other.getvalue() and first.getvalue()
+
+
+@pytest.mark.parametrize("name", ["trig", "nquads"])
+def test_a_dataset_export_gives_back_what_was_loaded(sample: Engine, name: str) -> None:
+    out = io.BytesIO()
+    sample.export(None, formats.get(name), out)
+    exported, loaded = Dataset().parse(data=out.getvalue(), format=formats.get(name).rdflib), Dataset()
+    loaded.parse(SAMPLE, format="trig")
+    for graph in loaded.graphs():
+        if len(graph):
+            assert isomorphic(exported.graph(graph.identifier), graph), graph.identifier
+    assert b'"10"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>' in out.getvalue() or name == "trig"
+
+
+def test_an_export_of_some_graphs_holds_those_only(sample: Engine) -> None:
+    out = io.BytesIO()
+    sample.export([graph_iri("asserted")], formats.get("nquads"), out)
+    lines = out.getvalue().decode().splitlines()
+    assert len(lines) == 2 and all(line.endswith(f"<{graph_iri('asserted')}> .") for line in lines)
+    with pytest.raises(EngineError, match="unknown graph"):
+        sample.export([graph_iri("nope")], formats.get("nquads"), io.BytesIO())
+
+
+# --- Refusals ----------------------------------------------------------------------------------------------------
+
+
+def test_a_syntax_error_says_where(sample: Engine) -> None:
+    with pytest.raises(QuerySyntaxError) as caught:
+        sample.evaluate("SELECT ?x WHERE {\n  ?x ?p ?o .\n  FILTER(?x = )\n}")
+    assert caught.value.line == 3 and "\n" not in str(caught.value)
+
+
+def test_an_unknown_prefix_is_named(sample: Engine) -> None:
+    with pytest.raises(QuerySyntaxError, match=r"unknown prefix `nope:`.*known: .*gk, gkd"):
+        sample.evaluate("SELECT * WHERE { ?s nope:p ?o }")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "CLEAR ALL",
+        "LOAD <file:///etc/passwd>",
+        "PREFIX ex: <urn:x> DELETE WHERE { ?s ex:p ?o }",
+    ],
+)
+def test_an_update_is_refused(sample: Engine, text: str) -> None:
+    with pytest.raises(UpdateRefused, match="read-only"):
+        sample.evaluate(text)
+
+
+def test_service_is_refused_without_a_policy_and_calls_nobody(sample: Engine, listener: socket.socket) -> None:
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    with pytest.raises(federation.ServiceRefused):
+        sample.rows(sample.evaluate(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"), 10)
+    assert connections(listener) == 0
+
+
+def test_a_policy_makes_an_engine_federate(kind: str) -> None:
+    engine = open_engine(kind, [Source(SAMPLE)], DEFAULT_BASE, federation=federation.policy(["http://127.0.0.1:9/q"]))
+    assert engine.federates
+    assert json.loads(json.dumps(engine.graphs())) == opened(kind, SAMPLE).graphs()
+
+
+def test_an_unknown_engine_is_refused() -> None:
+    with pytest.raises(EngineError, match="unknown engine 'nope'"):
+        open_engine("nope", [], DEFAULT_BASE)
+
+
+def test_a_source_that_does_not_parse_is_one_line(kind: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.nq"
+    bad.write_text("not n-quads\n", encoding="utf-8")
+    with pytest.raises(EngineError, match=r"bad\.nq") as caught:
+        open_engine(kind, [Source(bad)], DEFAULT_BASE)
+    assert "\n" not in str(caught.value)
