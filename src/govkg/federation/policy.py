@@ -110,7 +110,7 @@ def endpoint(service: CompValue, allowlist: Collection[str]) -> str:
     if next(services(service.graph), None) is not None:
         raise ServiceRefused("SERVICE is not allowed inside another SERVICE")
     try:
-        group(service[TEXT])  # the text kept by service_query's parse action, sent as the remote query
+        group(service[TEXT])  # the text kept by federation.text's parse action, sent as the remote query
     except (KeyError, ValueError):
         raise ServiceRefused("SERVICE is not allowed here: its text could not be read") from None
     return name

@@ -2,7 +2,7 @@
 
 For each entity, one SELECT to the external graph's SPARQL endpoint finds the items whose label or alias is one
 of the entity's labels (French, English, with and without a leading article); the items are then scored:
-70 points for the label (govkg.match: accents, case, punctuation and articles do not count), 20 for a type
+70 points for the label (govkg.reconcile.match: accents, case, punctuation and articles do not count), 20 for a type
 compatible with the entity's class (-20 for an item typed otherwise), 10 for the entity's country (-10 for
 another). Candidates are written for review, never asserted: an accepted one is copied into
 data/links-reviewed.tsv. Answers are cached by (endpoint, query), so a rerun sends no request.

@@ -3,7 +3,7 @@
 A description covers the IRI and its fragments (`IRI#...`): that is how a claim includes its target and
 selectors and how the ontology includes every `gk:` term. Only IRIs found in the data are described, and every
 IRI put into query text is checked against the IRIREF production first (SPARQL 1.1 Query §19.8). The page
-model (`govkg.page`) is computed from the description, so the HTML and the twin state the same facts.
+model (`govkg.pages.page`) is computed from the description, so the HTML and the twin state the same facts.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ __all__ = ["catalogue", "graph_name", "is_external", "page", "site"]
 
 
 def catalogue(graph: Graph, base: str) -> Catalogue:
-    """The index page model of a catalogue graph (govkg.resource.catalogue)."""
+    """The index page model of a catalogue graph (govkg.pages.description.catalogue)."""
     names = _first_labels(graph)
     members: dict[Node, list[Node]] = {}
     for entity, cls in graph.subject_objects(RDF.type):
