@@ -14,12 +14,12 @@ from rdflib.term import Node
 
 from govkg import jsonld, lexer, serialize
 from govkg.engine import guard
-from govkg.engine.base import SERVICE_DATASET, Answer, Selection, Source, Table, fingerprint
+from govkg.engine.base import SERVICE_DATASET, Answer, Selection, Source, Table
 from govkg.engine.errors import EngineError, rejected
+from govkg.engine.files import FileEngine
 from govkg.engine.rdflib_engine import RdflibEngine
 from govkg.errors import GovkgError, one_line
 from govkg.formats import Format
-from govkg.namespaces import PREFIXES, graph_iri, rebase_iri
 from govkg.terms import to_rdflib
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ _FROM = re.compile(r"(?<![\w:])from(?![\w:])", re.IGNORECASE)  # cheap pre-check
 _FORMS: dict[type, str] = {ox.QuerySolutions: "bindings", ox.QueryBoolean: "boolean"}
 
 
-class OxigraphEngine:
+class OxigraphEngine(FileEngine):
     """Embedded pyoxigraph. A query that may use SERVICE is evaluated by an rdflib engine over the same files,
     whose SERVICE obeys the federation allowlist (govkg.federation): Oxigraph would call any endpoint, with no
     timeout and no switch. Exports read the files again: the store normalises literals on load
@@ -41,28 +41,11 @@ class OxigraphEngine:
     kind = "oxigraph"
 
     def __init__(self, sources: Iterable[Source], base: str, policy: Policy | None = None) -> None:
-        self.sources, self.base, self.policy = tuple(sources), base, policy
+        super().__init__(sources, base, policy)
         self._store = _load(self.sources, base)
-        self._prefixes = {p: rebase_iri(iri, base) for p, iri in PREFIXES.items()}
-        self._inferred = graph_iri("inferred", base)
-        self._generation = fingerprint(self.sources)
         self._sizes = _sizes(self._store)
         self._lock = threading.Lock()
         self._rdflib: RdflibEngine | None = None
-
-    @property
-    def generation(self) -> str:
-        """The SHA-256 of the loaded files (the data never changes while it is served)."""
-        return self._generation
-
-    @property
-    def federates(self) -> bool:
-        """Whether SERVICE may call the policy's endpoints."""
-        return bool(self.policy and self.policy.allowlist)
-
-    def graphs(self) -> dict[str, int]:
-        """The stored named graphs and their sizes, sorted by IRI."""
-        return dict(self._sizes)
 
     def evaluate(self, query: str, selection: Selection = SERVICE_DATASET, deadline: Deadline | None = None) -> Answer:
         """Parse and start evaluating a query; rows are produced while writing."""
@@ -104,7 +87,7 @@ class OxigraphEngine:
 
     def export(self, graphs: Sequence[str] | None, fmt: Format, out: IO[bytes]) -> None:
         """The named graphs as loaded, read again from the files (see the class's note on literals)."""
-        chosen = set(_chosen(graphs, self._sizes))
+        chosen = set(self._chosen(graphs))
         quads = (q for q in _quads(self.sources, self.base) if getattr(q.graph_name, "value", None) in chosen)
         out.write(serialize.quads_bytes(quads, fmt.name, self.base))
 
@@ -181,14 +164,6 @@ def _quads(sources: Sequence[Source], base: str) -> Iterator[ox.Quad]:
         graph = ox.NamedNode(source.graph) if source.graph else None
         for quad in ox.parse(format=fmt, **data):
             yield ox.Quad(quad.subject, quad.predicate, quad.object, graph) if graph else quad
-
-
-def _chosen(graphs: Sequence[str] | None, stored: dict[str, int]) -> list[str]:
-    """The graphs to export: all when None; EngineError naming the first one not stored."""
-    for name in graphs or ():
-        if name not in stored:
-            raise EngineError(f"unknown graph {name}")
-    return list(stored) if graphs is None else list(graphs)
 
 
 def _write(answer: Answer, fmt: Format, out: IO[bytes], prefixes: dict[str, str], base: str) -> None:

@@ -15,13 +15,13 @@ from rdflib.query import Result
 
 from govkg import federation, formats, load, serialize
 from govkg.engine import guard
-from govkg.engine.base import SERVICE_DATASET, Answer, Selection, Source, Table, fingerprint
+from govkg.engine.base import SERVICE_DATASET, Answer, Selection, Source, Table
 from govkg.engine.deadline import DeadlineExceeded
 from govkg.engine.errors import EngineError, rejected
+from govkg.engine.files import FileEngine
 from govkg.engine.memo import Memo
 from govkg.errors import one_line
 from govkg.formats import Format
-from govkg.namespaces import PREFIXES, graph_iri, rebase_iri
 
 if TYPE_CHECKING:
     from govkg.engine.deadline import Deadline
@@ -35,7 +35,7 @@ VIEWS = 64  # dataset views (graph selections) kept
 _FORMS = {"SELECT": "bindings", "ASK": "boolean"}
 
 
-class RdflibEngine:
+class RdflibEngine(FileEngine):
     """rdflib's evaluator. SERVICE obeys the federation policy (govkg.federation): every SERVICE is checked in the
     parsed algebra before evaluation starts, and only allowlisted endpoints are called; without a policy, none."""
 
@@ -43,27 +43,10 @@ class RdflibEngine:
 
     def __init__(self, sources: Iterable[Source], base: str, policy: federation.Policy | None = None) -> None:
         federation.check_hooks()  # a foreign hook would see every query first, SERVICE included (security item 18)
-        self.sources, self.base, self.policy = tuple(sources), base, policy
+        super().__init__(sources, base, policy)
         self._dataset = _load(self.sources, base)
-        self._prefixes = {p: rebase_iri(iri, base) for p, iri in PREFIXES.items()}
-        self._inferred = graph_iri("inferred", base)
-        self._generation = fingerprint(self.sources)
         self._sizes = _sizes(self._dataset)
         self._views: Memo[tuple[tuple[str, ...], tuple[str, ...]], Dataset] = Memo(self, VIEWS)
-
-    @property
-    def generation(self) -> str:
-        """The SHA-256 of the loaded files (the data never changes while it is served)."""
-        return self._generation
-
-    @property
-    def federates(self) -> bool:
-        """Whether SERVICE may call the policy's endpoints."""
-        return bool(self.policy and self.policy.allowlist)
-
-    def graphs(self) -> dict[str, int]:
-        """The stored named graphs and their sizes, sorted by IRI."""
-        return dict(self._sizes)
 
     def evaluate(self, query: str, selection: Selection = SERVICE_DATASET, deadline: Deadline | None = None) -> Answer:
         """Parse (checking every SERVICE against the policy) and evaluate a query, checking the deadline."""
@@ -108,7 +91,7 @@ class RdflibEngine:
     def export(self, graphs: Sequence[str] | None, fmt: Format, out: IO[bytes]) -> None:
         """The named graphs (all when None): quads in a dataset format, their union otherwise."""
         subset = Dataset()
-        for name in _chosen(graphs, self._sizes):
+        for name in self._chosen(graphs):
             target = subset.graph(URIRef(name))
             target += self._dataset.graph(URIRef(name))
         out.write(
@@ -173,14 +156,6 @@ def _sizes(ds: Dataset) -> dict[str, int]:
         for g in sorted(ds.graphs(), key=lambda g: str(g.identifier))
         if len(g) and isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID
     }
-
-
-def _chosen(graphs: Sequence[str] | None, stored: dict[str, int]) -> list[str]:
-    """The graphs to export: all when None; EngineError naming the first one not stored."""
-    for name in graphs or ():
-        if name not in stored:
-            raise EngineError(f"unknown graph {name}")
-    return list(stored) if graphs is None else list(graphs)
 
 
 def _union(ds: Dataset) -> Graph:
