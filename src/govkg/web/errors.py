@@ -94,9 +94,7 @@ def _http(error: HTTPException) -> Response:
 def _too_large(error: RequestEntityTooLarge) -> Response:
     """413 naming the limit (MAX_CONTENT_LENGTH)."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    return plain(
-        413, f"the request body is larger than {limit:,} bytes (MAX_CONTENT_LENGTH); send a shorter query, or GET it"
-    )
+    return plain(413, f"the request body is larger than {limit:,} bytes (MAX_CONTENT_LENGTH); send a shorter query")
 
 
 _REASONS: dict[type[HTTPException], str] = {NotFound: "no such resource", MethodNotAllowed: "method not allowed here"}
