@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from govkg.errors import GovkgError
 
-__all__ = ["ALIASES", "FORMATS", "Format", "FormatError", "by_suffix", "get", "names"]
+__all__ = ["ALIASES", "FORMATS", "SHORT_NAMES", "Format", "FormatError", "by_suffix", "for_answer", "get", "names"]
 
 
 class FormatError(GovkgError):
@@ -45,6 +45,48 @@ FORMATS: dict[str, Format] = {
 ALIASES = {"ttl": "turtle", "jsonld": "json-ld", "ntriples": "nt", "xml-rdf": "rdfxml", "rdf": "rdfxml", "nq": "nquads"}
 
 
+# The short names clients send, per kind of answer, and the formats each allows (Accept picks among several).
+# N3 is a superset of Turtle and N-Triples, so either answers it (W3C Notation3 §2).
+_RESULTS: dict[str, tuple[str, ...]] = {
+    "json": ("json",),
+    "srj": ("json",),
+    "sparql-results+json": ("json",),
+    "xml": ("xml",),
+    "srx": ("xml",),
+    "sparql-results+xml": ("xml",),
+    "csv": ("csv",),
+    "tsv": ("tsv",),
+    "html": ("html",),
+}
+_GRAPH: dict[str, tuple[str, ...]] = {
+    "turtle": ("turtle",),
+    "ttl": ("turtle",),
+    "n3": ("turtle", "nt"),
+    "nt": ("nt",),
+    "ntriples": ("nt",),
+    "n-triples": ("nt",),
+    "json-ld": ("json-ld",),
+    "jsonld": ("json-ld",),
+    "json": ("json-ld",),
+    "rdfxml": ("rdfxml",),
+    "rdf+xml": ("rdfxml",),
+    "rdf": ("rdfxml",),
+    "xml": ("rdfxml",),
+    "xml-rdf": ("rdfxml",),
+    "trig": ("trig",),
+    "nquads": ("nquads",),
+    "nq": ("nquads",),
+    "n-quads": ("nquads",),
+    "html": ("html",),
+}
+SHORT_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "results": _RESULTS,
+    "graph": _GRAPH,
+    "dataset": _GRAPH,
+    "index": {"json": ("json",), "html": ("html",)},
+}
+
+
 def get(name: str, kinds: tuple[str, ...] = ("graph", "dataset", "results")) -> Format:
     """Look up a format by name or alias, restricted to `kinds`."""
     fmt = FORMATS.get(ALIASES.get(name, name))
@@ -60,6 +102,14 @@ def by_suffix(suffix: str) -> Format:
         if fmt.suffix == suffix and fmt.kind != "results":
             return fmt
     raise FormatError(f"unknown RDF file suffix {suffix!r}")
+
+
+def for_answer(name: str, kind: str) -> Format:
+    """The format a short name or format name stands for in an answer of `kind` ('results' or 'graph'), the first
+    when it allows several (`n3`: Turtle); FormatError if it suits no format of that kind."""
+    allowed = SHORT_NAMES[kind].get(name.lower(), (name,))
+    kinds = ("results",) if kind == "results" else ("graph", "dataset")
+    return get(allowed[0], kinds)
 
 
 def names(*kinds: str) -> list[str]:

@@ -13,7 +13,6 @@ __all__ = [
     "GK",
     "GKD",
     "GRAPH",
-    "GRAPH_NAMES",
     "ISO639",
     "LINK",
     "OA",
@@ -84,9 +83,6 @@ PREFIXES: dict[str, str] = {
     "dbr": str(DBR),
     "dbo": str(DBO),
 }
-
-# Named graphs of the built dataset (relative to the base IRI).
-GRAPH_NAMES = ("ontology", "entities", "asserted", "disagreements", "links", "inferred")
 
 
 def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> Graph:

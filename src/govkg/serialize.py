@@ -5,7 +5,7 @@ Dataset Canonicalization, RDFC-1.0: `_:c14n0`, `_:c14n1`, …) and writes them i
 parse order, rdflib's blank node ids nor PYTHONHASHSEED can change a byte. Engines call `quads_bytes` with the quads
 they hold, rdflib callers `graph_bytes`, `rdf_bytes` or `dataset_bytes`: the same RDF gives the same bytes either way.
 (Only a "poison" dataset, whose look-alike blank nodes RDFC-1.0 could not tell apart in reasonable time, keeps its
-own blank node labels: see `govkg.terms.tractable`.)
+own blank node labels: see `govkg.canonical`.)
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
 from govkg import formats
+from govkg.canonical import canonical_quads
 from govkg.jsonld import context
 from govkg.namespaces import DEFAULT_BASE, bind_prefixes
-from govkg.terms import XSD_STRING, OxTerm, TermCache, canonical_quads, dataset_quads, graph_quads, to_rdflib, union
+from govkg.terms import XSD_STRING, OxTerm, TermCache, dataset_quads, graph_quads, to_rdflib, union
 
 __all__ = ["dataset_bytes", "graph_bytes", "quads_bytes", "rdf_bytes", "write", "write_json"]
 

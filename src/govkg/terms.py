@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -13,16 +12,13 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 __all__ = [
-    "MAX_LOOKALIKES",
     "XSD_STRING",
     "OxTerm",
     "TermCache",
-    "canonical_quads",
     "dataset_quads",
     "graph_quads",
     "to_oxigraph",
     "to_rdflib",
-    "tractable",
     "union",
 ]
 
@@ -110,69 +106,3 @@ def dataset_quads(ds: Dataset) -> Iterator[ox.Quad]:
 def union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
     """The quads moved into the default graph (the union of all graphs' triples)."""
     return (ox.Quad(q.subject, q.predicate, q.object) for q in quads)
-
-
-def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The distinct quads, blank nodes relabelled by RDFC-1.0 (`_:c14n0`, …) over them all, in no particular order;
-    a "poison" dataset that RDFC-1.0 could not label in reasonable time keeps its labels (see `tractable`)."""
-    plain: set[ox.Quad] = set()
-    blank: set[ox.Quad] = set()
-    for q in quads:
-        (blank if any(isinstance(t, ox.BlankNode) for t in _terms(q)) else plain).add(q)
-    if blank and tractable(blank):  # RDFC-1.0 §4.4: the labels depend only on the quads that mention blank nodes
-        ds = ox.Dataset(blank)
-        ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        blank = set(ds)
-    return [*plain, *blank]
-
-
-def tractable(quads: Iterable[ox.Quad]) -> bool:
-    """Will RDFC-1.0 label these blank nodes quickly? Its deep hashing (Hash N-Degree Quads, RDFC-1.0 §4.8) runs only
-    for blank nodes whose first-degree hash is shared, and explores the groups such look-alikes form by sharing quads:
-    exponential in a group's size (a clique of 8 takes seconds, a cycle of 1000 minutes: RDFC-1.0's "dataset
-    poisoning")."""
-    quads = list(quads)
-    lookalikes = _lookalikes(quads)
-    links: dict[ox.BlankNode, set[ox.BlankNode]] = defaultdict(set)
-    for q in quads:
-        group = {t for t in _terms(q) if t in lookalikes}
-        for node in group:
-            links[node] |= group
-    return all(len(group) <= MAX_LOOKALIKES for group in _groups(lookalikes, links))
-
-
-MAX_LOOKALIKES = 5  # look-alike blank nodes in one group: measured worst case about 20 ms
-
-
-def _lookalikes(quads: list[ox.Quad]) -> set[Any]:
-    """Blank nodes whose first-degree hash is shared (RDFC-1.0 §4.6: its quads, itself as _:a, others as _:z)."""
-    mentions: dict[Any, list[ox.Quad]] = defaultdict(list)
-    for q in quads:
-        for node in {t for t in _terms(q) if isinstance(t, ox.BlankNode)}:
-            mentions[node].append(q)
-    signatures = {node: tuple(sorted(_first_degree(q, node) for q in found)) for node, found in mentions.items()}
-    counts = Counter(signatures.values())
-    return {node for node, signature in signatures.items() if counts[signature] > 1}
-
-
-def _first_degree(q: ox.Quad, node: ox.BlankNode) -> str:
-    return " ".join("_:a" if t == node else "_:z" if isinstance(t, ox.BlankNode) else str(t) for t in _terms(q))
-
-
-def _groups(nodes: set[Any], links: dict[Any, set[Any]]) -> Iterator[set[Any]]:
-    """The connected groups of `nodes`."""
-    seen: set[Any] = set()
-    for start in nodes:
-        if start in seen:
-            continue
-        group, stack = {start}, [start]
-        while stack:
-            new = links[stack.pop()] - group
-            group |= new
-            stack.extend(new)
-        seen |= group
-        yield group
-
-
-def _terms(q: ox.Quad) -> tuple[Any, ...]:
-    return (q.subject, q.predicate, q.object, q.graph_name)

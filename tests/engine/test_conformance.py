@@ -10,8 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph
@@ -40,6 +43,7 @@ from govkg.namespaces import DEFAULT_BASE, graph_iri
 from test_queries import IDS, QUERIES, Table, comparable, expected, needs_inference
 
 SAMPLE = Path(__file__).parents[1] / "resources" / "sample.trig"
+AWKWARD = Path(__file__).parents[1] / "resources" / "awkward.trig"
 CASES = sorted((Path(__file__).parent / "cases").glob("*.rq"))
 HEADER = re.compile(r"# (default|named|infer): (.*)")
 RESULTS = [name for name in formats.names("results") if name != "table"]
@@ -208,6 +212,47 @@ def test_exports_are_byte_identical_on_every_engine_and_every_call(sample: Engin
     sample.export(None, formats.get(name), second)
     opened("oxigraph", SAMPLE).export(None, formats.get(name), other)
     assert first.getvalue() == second.getvalue() == other.getvalue() and first.getvalue()
+
+
+EXPORT = """import sys
+from pathlib import Path
+from govkg import formats
+from govkg.engine import Source, open_engine
+engine = open_engine(sys.argv[1], [Source(Path(sys.argv[2]))], "https://w3id.org/govkg/")
+engine.export(None, formats.get(sys.argv[3]), sys.stdout.buffer)
+"""
+
+
+@pytest.mark.parametrize("name", RDF)
+def test_awkward_data_exports_the_same_bytes_in_every_process(kind: str, name: str) -> None:
+    """Non-canonical literals, shared and anonymous blank nodes, look-alike list items, whatever the hash seed."""
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", EXPORT, kind, str(AWKWARD), name],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    out = io.BytesIO()
+    opened("oxigraph", AWKWARD).export(None, formats.get(name), out)
+    assert runs[0] == runs[1] == out.getvalue() and runs[0]
+
+
+@pytest.mark.parametrize("name", ["nquads", "trig"])
+def test_awkward_data_exports_exactly(kind: str, name: str) -> None:
+    out = io.BytesIO()
+    opened(kind, AWKWARD).export(None, formats.get(name), out)
+    text = out.getvalue().decode()
+    fmt = pyoxigraph.RdfFormat.TRIG if name == "trig" else pyoxigraph.RdfFormat.N_QUADS
+    literals = {(q.object.value, q.object.datatype.value.rpartition("#")[2])
+                for q in pyoxigraph.parse(text, format=fmt) if isinstance(q.object, pyoxigraph.Literal)}  # fmt: skip
+    assert {("05", "integer"), ("1E0", "double"), ("010", "nonNegativeInteger"), ("1", "boolean")} <= literals
+    exported, loaded = Dataset(), Dataset()
+    exported.parse(data=text, format=formats.get(name).rdflib)
+    loaded.parse(AWKWARD, format="trig")
+    assert isomorphic(_union(exported), _union(loaded)) and len(_union(loaded)) == len(_union(exported))
 
 
 @pytest.mark.parametrize("name", ["trig", "nquads"])

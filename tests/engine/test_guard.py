@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from govkg import lexer
-from govkg.engine import guard
+from govkg.engine import UpdateRefused, guard
 
 REFUSED = {
     "load": "LOAD <file:///etc/passwd>",
@@ -72,15 +72,20 @@ ALLOWED = {
 
 @pytest.mark.parametrize("query", REFUSED.values(), ids=REFUSED.keys())
 def test_refused(query: str) -> None:
-    with pytest.raises(guard.GuardError) as caught:
+    """An update with LOAD gets the read-only refusal."""
+    with pytest.raises(UpdateRefused, match=r"^this endpoint is read-only: SPARQL Update \(LOAD\) is refused$"):
         guard.check(query)
-    assert "\n" not in str(caught.value)
+
+
+def test_load_inside_a_query_is_refused_too() -> None:
+    with pytest.raises(guard.GuardError, match=r"^LOAD is not allowed"):
+        guard.check("SELECT * WHERE { ?s ?p ?o } LOAD <http://127.0.0.1/>")
 
 
 @pytest.mark.parametrize("query", MENTIONS.values(), ids=MENTIONS.keys())
 def test_service_is_noticed_and_no_longer_refused_here(query: str) -> None:
     assert guard.mentions_service(query)
-    guard.check(query)  # refused or allowed later, by the allowlist (govkg.federate)
+    guard.check(query)  # refused or allowed later, by the allowlist (govkg.federation)
 
 
 @pytest.mark.parametrize("query", NOT_MENTIONS.values(), ids=NOT_MENTIONS.keys())

@@ -1,4 +1,4 @@
-"""Label matching (govkg.match): French and English normalisation, similarity, best of several labels."""
+"""Label matching (govkg.reconcile.match): French and English normalisation, similarity, best of several labels."""
 
 from __future__ import annotations
 

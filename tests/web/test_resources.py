@@ -272,7 +272,7 @@ def test_hostile_data_is_escaped_and_never_linked(hostile: Flask) -> None:
 
 def _closure(graph: Graph, subject: Node) -> Graph:
     """The triples of `subject` and of every blank node reached from it through blank nodes (a Concise Bounded
-    Description without reification), computed from the data file rather than by govkg.resource."""
+    Description without reification), computed from the data file rather than by govkg.pages.description."""
     closure, todo, seen = Graph(), [subject], {subject}
     while todo:
         for s, p, o in graph.triples((todo.pop(), None, None)):

@@ -18,7 +18,7 @@ from govkg.namespaces import graph_iri
 __all__ = ["add_parsers", "cmd_export", "cmd_query", "read_query", "table"]
 
 TABLE = "table"  # the command line's own format for SELECT and ASK: a plain-text table
-DEFAULT_FORMATS = {"results": TABLE, "graph": "turtle"}
+DEFAULTS = {"results": TABLE, "graph": "turtle"}  # by kind of answer
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +34,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     federation_options(p)
     p.set_defaults(func=cmd_query)
     p = sub.add_parser("export", help="export the dataset or some of its graphs")
-    p.add_argument("--format", default="trig", help="turtle, json-ld, nt, rdfxml, trig, nquads (default: trig)")
+    p.add_argument("--format", help="turtle, json-ld, nt, rdfxml, trig, nquads (default: the suffix of -o, else trig)")
     p.add_argument(
         "--graph",
         action="append",
@@ -61,25 +61,25 @@ def read_query(text: str) -> str:
 def cmd_query(args: argparse.Namespace) -> int:
     """Run one query and print its answer."""
     text, policy = read_query(args.query), project_policy(args)
-    if args.format not in (None, TABLE):
-        formats.get(args.format, ("results", "graph", "dataset"))  # a bad name fails before anything is loaded
+    if args.format not in (None, TABLE) and not any(args.format.lower() in formats.SHORT_NAMES[k] for k in DEFAULTS):
+        formats.get(args.format)  # a bad name fails before anything is loaded
     guard.check(text)  # the server's limits: no LOAD, and no nesting deep enough to overflow an engine's stack
     engine = open_project_engine(args, policy)
     answer = engine.evaluate(text, Selection(infer=not args.no_inferred))
     kind = FORMS[answer.form]
-    name = args.format or DEFAULT_FORMATS[kind]
+    name = args.format or DEFAULTS[kind]
     if name == TABLE and kind == "results":
         sys.stdout.write(table(*engine.rows(answer, sys.maxsize)))
         return EXIT_OK
-    engine.write(
-        answer, formats.get(name, ("results",) if kind == "results" else ("graph", "dataset")), sys.stdout.buffer
-    )
+    engine.write(answer, formats.for_answer(name, kind), sys.stdout.buffer)  # the names HTTP's format= takes
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the dataset, or the union of some graphs, in one format."""
-    fmt = formats.get(args.format, ("graph", "dataset"))
+    fmt = formats.get(args.format or _suffix_format(args.output), ("graph", "dataset"))
+    if args.output and not args.output.parent.is_dir():
+        raise CliError(f"{args.output.parent}: no such folder")
     engine = open_project_engine(args)
     out = io.BytesIO()
     engine.export(_graphs(engine, args), fmt, out)
@@ -88,6 +88,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(out.getvalue())
     return EXIT_OK
+
+
+def _suffix_format(output: Path | None) -> str:
+    """The format an output file's suffix names, else TriG."""
+    try:
+        return formats.by_suffix(output.suffix).name if output else "trig"
+    except formats.FormatError:
+        return "trig"
 
 
 def _graphs(engine: Engine, args: argparse.Namespace) -> list[str] | None:

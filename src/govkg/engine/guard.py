@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from govkg.engine.errors import EngineError
+from govkg.engine.errors import EngineError, UpdateRefused
 from govkg.lexer import keywords, unescape
 
 __all__ = [
@@ -81,9 +81,12 @@ def check(text: str, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH) -
     plain = unescape(text)
     if _depth(plain) > max_depth:
         raise GuardError(f"query nested deeper than {max_depth} levels of brackets (an engine recurses on each)")
-    for word in keywords(plain):
-        if word in FORBIDDEN:
-            raise GuardError(FORBIDDEN[word])
+    words = keywords(plain)
+    if FORBIDDEN.keys() & set(words):
+        refused = update_name(words)
+        if refused:  # LOAD in an update: the read-only refusal, as for any update sent as a query
+            raise UpdateRefused(f"this endpoint is read-only: SPARQL Update ({refused}) is refused")
+        raise GuardError(next(FORBIDDEN[w] for w in words if w in FORBIDDEN))
 
 
 def _depth(text: str) -> int:
@@ -94,6 +97,15 @@ def _depth(text: str) -> int:
         depth += 1 if match.group() in "{([" else -1
         deepest = max(deepest, depth)
     return deepest
+
+
+def update_name(words: list[str]) -> str | None:
+    """The operation an update starts with ('INSERT DATA', 'LOAD'), from a query's bare words; None for a query."""
+    first = next((n for n, w in enumerate(words) if w in QUERY_WORDS | UPDATE_WORDS), None)
+    if first is None or words[first] in QUERY_WORDS:
+        return None
+    follow = words[first + 1] if first + 1 < len(words) else ""
+    return f"{words[first]} {follow}" if follow in ("DATA", "WHERE") else words[first]
 
 
 def is_update(text: str) -> bool:

@@ -62,8 +62,8 @@ class Memo(Generic[K, V]):
         """Keep a value, unless the data changed while it was computed."""
         with self._lock:
             self._making.pop(key, None)
-            if generation != self._generation:
-                return
+            if generation != self.engine.generation or generation != self._generation:
+                return  # the data changed while the value was made: it describes a generation now gone
             self._values[key] = value
             while self.size is not None and len(self._values) > self.size:
                 self._values.popitem(last=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import IO, TYPE_CHECKING, Any
 
@@ -12,13 +12,13 @@ import pyoxigraph as ox
 from rdflib import Literal
 from rdflib.term import Node
 
-from govkg import jsonld, lexer, serialize
+from govkg import lexer, serialize
 from govkg.engine import guard
 from govkg.engine.base import SERVICE_DATASET, Answer, Selection, Source, Table
 from govkg.engine.errors import EngineError, rejected
-from govkg.engine.files import FileEngine
+from govkg.engine.files import FileEngine, read_quads
 from govkg.engine.rdflib_engine import RdflibEngine
-from govkg.errors import GovkgError, one_line
+from govkg.errors import one_line
 from govkg.formats import Format
 from govkg.terms import to_rdflib
 
@@ -30,10 +30,12 @@ __all__ = ["OxigraphEngine"]
 
 _FROM = re.compile(r"(?<![\w:])from(?![\w:])", re.IGNORECASE)  # cheap pre-check: not prov:wasDerivedFrom
 _FORMS: dict[type, str] = {ox.QuerySolutions: "bindings", ox.QueryBoolean: "boolean"}
+# What pyoxigraph raises while evaluating or writing (RuntimeError: a function it does not know, for one).
+FAILURES = (OSError, ValueError, RuntimeError)
 
 
 class OxigraphEngine(FileEngine):
-    """Embedded pyoxigraph. A query that may use SERVICE is evaluated by an rdflib engine over the same files,
+    """Embedded pyoxigraph. A query that may use SERVICE is evaluated by an rdflib engine over the same quads,
     whose SERVICE obeys the federation allowlist (govkg.federation): Oxigraph would call any endpoint, with no
     timeout and no switch. Exports read the files again: the store normalises literals on load
     (xsd:nonNegativeInteger becomes xsd:integer, oxigraph/oxigraph#526), and an export gives back what was loaded."""
@@ -57,7 +59,7 @@ class OxigraphEngine(FileEngine):
             )
         except SyntaxError as error:
             raise rejected(query, self._prefixes, one_line(error)) from None
-        except (OSError, ValueError) as error:
+        except FAILURES as error:
             raise EngineError("evaluation failed: " + one_line(error)) from None
         return Answer(_FORMS.get(type(result), "graph"), result, self)  # type: ignore[arg-type]
 
@@ -67,7 +69,7 @@ class OxigraphEngine(FileEngine):
             return answer.engine.write(answer, fmt, out)
         try:
             _write(answer, fmt, out, self._prefixes, self.base)
-        except (OSError, ValueError) as error:
+        except FAILURES as error:
             raise EngineError("evaluation failed: " + one_line(error)) from None
         return None
 
@@ -75,20 +77,16 @@ class OxigraphEngine(FileEngine):
         """Up to `limit` rows of an answer as rdflib terms."""
         if answer.engine is not self:
             return answer.engine.rows(answer, limit)
-        if answer.form == "boolean":
-            return ["boolean"], [[Literal(bool(answer.result))]]
-        if answer.form == "graph":
-            return ["subject", "predicate", "object"], [
-                [to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)]
-                for t in islice(answer.result, limit)
-            ]
-        names = [v.value for v in answer.result.variables]
-        return names, [[_term(s[n]) for n in names] for s in islice(answer.result, limit)]
+        try:
+            return _rows(answer, limit)
+        except FAILURES as error:
+            raise EngineError("evaluation failed: " + one_line(error)) from None
 
     def export(self, graphs: Sequence[str] | None, fmt: Format, out: IO[bytes]) -> None:
-        """The named graphs as loaded, read again from the files (see the class's note on literals)."""
-        chosen = set(self._chosen(graphs))
-        quads = (q for q in _quads(self.sources, self.base) if getattr(q.graph_name, "value", None) in chosen)
+        """The graphs as loaded, read again from the files (see the class's note on literals); all of them, the
+        default graph's own triples included, when `graphs` is None."""
+        chosen: set[str | None] = set(self._chosen(graphs)) | ({None} if graphs is None else set())
+        quads = (q for q in read_quads(self.sources, self.base) if getattr(q.graph_name, "value", None) in chosen)
         out.write(serialize.quads_bytes(quads, fmt.name, self.base))
 
     def close(self) -> None:
@@ -98,10 +96,11 @@ class OxigraphEngine(FileEngine):
             self._rdflib.close()
 
     def _federator(self) -> RdflibEngine:
-        """The rdflib engine SERVICE queries run on, opened over the same files on first use."""
+        """The rdflib engine SERVICE queries run on, made on first use from this store's own quads: the same blank
+        nodes and literals, so its answers and this engine's agree term for term."""
         with self._lock:
             if self._rdflib is None:
-                self._rdflib = RdflibEngine(self.sources, self.base, self.policy)
+                self._rdflib = RdflibEngine(self.sources, self.base, self.policy, quads=iter(self._store))
             return self._rdflib
 
     def _dataset(self, query: str, selection: Selection) -> dict[str, Any]:
@@ -119,33 +118,30 @@ class OxigraphEngine(FileEngine):
         return {"use_default_graph_as_union": True}
 
 
+def _rows(answer: Answer, limit: int) -> Table:
+    """Up to `limit` rows of an answer (evaluated as they are read)."""
+    if answer.form == "boolean":
+        return ["boolean"], [[Literal(bool(answer.result))]]
+    if answer.form == "graph":
+        names = ["subject", "predicate", "object"]
+        return names, [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in islice(answer.result, limit)]
+    names = [v.value for v in answer.result.variables]
+    return names, [[_term(s[n]) for n in names] for s in islice(answer.result, limit)]
+
+
 def _term(value: Any) -> Node | None:
-    """The rdflib term of a solution's value (None when the variable is unbound)."""
+    """The rdflib term of a value (None when unbound); an RDF 1.2 triple term, which rdflib cannot hold, as its
+    N-Triples text."""
+    if isinstance(value, ox.Triple):
+        return Literal(f"<< {value} >>")
     return None if value is None else to_rdflib(value)
 
 
 def _load(sources: Sequence[Source], base: str) -> ox.Store:
     """A new in-memory store holding the sources."""
     store = ox.Store()
-    for source in sources:
-        fmt = _format(source)
-        target = ox.NamedNode(source.graph) if source.graph else None
-        try:
-            if fmt == ox.RdfFormat.JSON_LD:  # govkg's own context is inlined; Oxigraph fetches none either way
-                store.bulk_load(jsonld.bundle(source.path.read_bytes(), base), format=fmt, to_graph=target)
-            else:
-                store.bulk_load(path=str(source.path), format=fmt, to_graph=target)
-        except (SyntaxError, OSError, ValueError, GovkgError) as error:  # GovkgError: a refused JSON-LD context
-            raise EngineError(f"{source.path}: {one_line(error)}") from None
+    store.bulk_extend(read_quads(sources, base))
     return store
-
-
-def _format(source: Source) -> ox.RdfFormat:
-    """The RDF format of a source file, from its suffix."""
-    fmt = ox.RdfFormat.from_extension(source.path.suffix.lstrip("."))
-    if fmt is None:
-        raise EngineError(f"{source.path}: unknown RDF file suffix")
-    return fmt
 
 
 def _sizes(store: ox.Store) -> dict[str, int]:
@@ -154,16 +150,6 @@ def _sizes(store: ox.Store) -> dict[str, int]:
     assert isinstance(rows, ox.QuerySolutions)
     sizes = {s["g"].value: int(s["n"].value) for s in rows if isinstance(s["g"], ox.NamedNode)}
     return dict(sorted(sizes.items()))
-
-
-def _quads(sources: Sequence[Source], base: str) -> Iterator[ox.Quad]:
-    """The quads of the source files exactly as written (the parser, unlike the store, keeps literals as they are)."""
-    for source in sources:
-        fmt, path = _format(source), source.path
-        data = {"input": jsonld.bundle(path.read_bytes(), base)} if fmt == ox.RdfFormat.JSON_LD else {"path": str(path)}
-        graph = ox.NamedNode(source.graph) if source.graph else None
-        for quad in ox.parse(format=fmt, **data):
-            yield ox.Quad(quad.subject, quad.predicate, quad.object, graph) if graph else quad
 
 
 def _write(answer: Answer, fmt: Format, out: IO[bytes], prefixes: dict[str, str], base: str) -> None:

@@ -6,22 +6,25 @@ from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import IO, TYPE_CHECKING
 
+import pyoxigraph as ox
 import rdflib.plugins.sparql as rdflib_sparql
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
+from rdflib.term import Node
 
-from govkg import federation, formats, load, serialize
+from govkg import federation, serialize
 from govkg.engine import guard
 from govkg.engine.base import SERVICE_DATASET, Answer, Selection, Source, Table
 from govkg.engine.deadline import DeadlineExceeded
 from govkg.engine.errors import EngineError, rejected
-from govkg.engine.files import FileEngine
+from govkg.engine.files import FileEngine, read_quads
 from govkg.engine.memo import Memo
 from govkg.errors import one_line
 from govkg.formats import Format
+from govkg.terms import to_rdflib
 
 if TYPE_CHECKING:
     from govkg.engine.deadline import Deadline
@@ -41,10 +44,17 @@ class RdflibEngine(FileEngine):
 
     kind = "rdflib"
 
-    def __init__(self, sources: Iterable[Source], base: str, policy: federation.Policy | None = None) -> None:
+    def __init__(
+        self,
+        sources: Iterable[Source],
+        base: str,
+        policy: federation.Policy | None = None,
+        quads: Iterable[ox.Quad] | None = None,
+    ) -> None:
+        """Load the sources (or `quads` already read from them: another engine's, whose terms this one then shares)."""
         federation.check_hooks()  # a foreign hook would see every query first, SERVICE included (security item 18)
         super().__init__(sources, base, policy)
-        self._dataset = _load(self.sources, base)
+        self._dataset = _load(read_quads(self.sources, base) if quads is None else quads)
         self._sizes = _sizes(self._dataset)
         self._views: Memo[tuple[tuple[str, ...], tuple[str, ...]], Dataset] = Memo(self, VIEWS)
 
@@ -89,11 +99,14 @@ class RdflibEngine(FileEngine):
         return names, [[row[v] for v in names] for row in islice(result, limit)]  # type: ignore[call-overload,index]
 
     def export(self, graphs: Sequence[str] | None, fmt: Format, out: IO[bytes]) -> None:
-        """The named graphs (all when None): quads in a dataset format, their union otherwise."""
+        """The named graphs (all, and the default graph's own triples, when None): quads in a dataset format, their
+        union otherwise."""
         subset = Dataset()
         for name in self._chosen(graphs):
             target = subset.graph(URIRef(name))
             target += self._dataset.graph(URIRef(name))
+        if graphs is None:
+            subset.default_graph += self._dataset.graph(DATASET_DEFAULT_GRAPH_ID)
         out.write(
             serialize.dataset_bytes(subset, fmt.name, self.base)
             if fmt.kind == "dataset"
@@ -134,19 +147,26 @@ class RdflibEngine(FileEngine):
 
     def _view(self, default: tuple[str, ...], named: tuple[str, ...]) -> Dataset:
         """A Dataset whose default graph merges `default` and whose named graphs are `named`."""
-        return self._views.get((default, named), lambda: _copy(self._dataset, default, named))
+        return self._views.get((default, named), lambda: _copy(self._dataset, self._sizes, default, named))
 
 
-def _load(sources: Sequence[Source], base: str) -> Dataset:
-    """A new in-memory Dataset (default graph: the union of the named graphs) holding the sources."""
+def _load(quads: Iterable[ox.Quad]) -> Dataset:
+    """A new in-memory Dataset (default graph: the union of the named graphs) holding the quads."""
     ds = Dataset(default_union=True)
-    for source in sources:
-        try:
-            target = ds.graph(URIRef(source.graph)) if source.graph else ds
-            load.parse_into(target, source.path.read_bytes(), formats.by_suffix(source.path.suffix), base)
-        except Exception as error:  # rdflib raises many unrelated types for bad syntax
-            raise EngineError(f"{source.path}: {one_line(error)}") from None
+    graphs: dict[str, Graph] = {}
+    for quad in quads:
+        triple = (_term(quad.subject), to_rdflib(quad.predicate), _term(quad.object))
+        name = getattr(quad.graph_name, "value", None)
+        target = ds if name is None else graphs.get(name) or graphs.setdefault(name, ds.graph(URIRef(name)))
+        target.add(triple)
     return ds
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """The rdflib term; EngineError for an RDF 1.2 triple term, which rdflib cannot hold."""
+    if isinstance(term, ox.Triple):
+        raise EngineError("the rdflib engine cannot hold RDF 1.2 triple terms: serve this data with Oxigraph")
+    return to_rdflib(term)
 
 
 def _sizes(ds: Dataset) -> dict[str, int]:
@@ -180,14 +200,16 @@ def _collect(result: Result, deadline: Deadline | None) -> list:
     return rows
 
 
-def _copy(source: Dataset, default: tuple[str, ...], named: tuple[str, ...]) -> Dataset:
-    """A new Dataset: the `default` graphs merged as its default graph, the `named` ones as they are."""
+def _copy(source: Dataset, stored: dict[str, int], default: tuple[str, ...], named: tuple[str, ...]) -> Dataset:
+    """A new Dataset: the `default` graphs merged as its default graph, the `named` ones as they are. A graph that is
+    not stored is empty: it is never created in the source (which would change the data, not its generation)."""
     view = Dataset()
-    for name in default:
+    for name in (n for n in default if n in stored):
         view.default_graph += source.graph(URIRef(name))
     for name in named:
         target = view.graph(URIRef(name))
-        target += source.graph(URIRef(name))
+        if name in stored:
+            target += source.graph(URIRef(name))
     return view
 
 

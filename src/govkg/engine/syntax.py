@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from govkg.engine import grammar
-from govkg.engine.guard import QUERY_WORDS, UPDATE_WORDS
+from govkg.engine.guard import UPDATE_WORDS, update_name
 from govkg.errors import one_line
 from govkg.lexer import IRI_CHARACTERS, tokens
 
@@ -36,7 +36,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _IRI_LIKE = re.compile(r"<(\S[^<>\n]*)>")
 _CHARACTERS = {" ": "a space", "\t": "a tab"}
 _CHECKS = {"IRI parsing failed": "invalid IRI", "language tag parsing failed": "invalid language tag"}
-_UPDATE_SECOND = frozenset({"DATA", "WHERE"})
 _RAW_NOTE = " (Oxigraph applies codepoint escapes in strings and IRIs only)"
 # What the grammar allows but a query may not do (§18.2.1 variable scope), which Oxigraph may leave unnamed.
 _BEYOND = "breaks a rule beyond the grammar, e.g. BIND or AS to a variable already bound"
@@ -72,14 +71,12 @@ def _unescape(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
 
 
 def _update(source: grammar.Reading) -> Problem | None:
-    """An update (its first operation keyword is one, as for guard.is_update): the keyword, DATA or WHERE after it."""
+    """An update (its first operation keyword is one, as for guard.is_update), named by that keyword and where it is."""
     words = [(source.text[s:e].upper(), s) for kind, s, e in tokens(source.text) if kind == "word"]
-    index = next((i for i, (word, _) in enumerate(words) if word in QUERY_WORDS | UPDATE_WORDS), len(words))
-    if index == len(words) or words[index][0] in QUERY_WORDS:
+    name = update_name([word for word, _ in words])
+    if name is None:
         return None
-    follow = words[index + 1][0] if index + 1 < len(words) else ""
-    name = f"{words[index][0]} {follow}" if follow in _UPDATE_SECOND else words[index][0]
-    line, column = source.place(words[index][1])
+    line, column = source.place(next(start for word, start in words if word in UPDATE_WORDS))
     return Problem("update", f"this endpoint is read-only: SPARQL Update ({name}) is refused", line, column)
 
 

@@ -4,3 +4,5 @@
 `model` and `page` the HTML page model computed from the same description, `iri` reads a request path as an
 IRI, `service` is the SPARQL Service Description and `void` the VoID description. `govkg.web` renders them.
 """
+
+__all__: list[str] = []  # the modules are the API: description, iri, model, page, service, void

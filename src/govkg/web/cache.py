@@ -16,7 +16,8 @@ from typing import Any
 __all__ = ["ResponseCache"]
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-Key = tuple[str, str, str, str]  # data generation, path, query string, Accept
+# data generation, scheme and host (answers such as the service description name the server), path, query, Accept
+Key = tuple[str, str, str, str, str]
 ENTRY_LIMIT = 256 * 1024
 CACHED_PATHS = frozenset({"/sparql"})
 
@@ -36,7 +37,13 @@ class ResponseCache:
             or not environ.get("QUERY_STRING")
         ):
             return self.app(environ, start_response)
-        key = (self.generation(), environ["PATH_INFO"], environ["QUERY_STRING"], environ.get("HTTP_ACCEPT", ""))
+        key = (
+            self.generation(),
+            _origin(environ),
+            environ["PATH_INFO"],
+            environ["QUERY_STRING"],
+            environ.get("HTTP_ACCEPT", ""),
+        )
         with self.lock:
             hit = self.entries.get(key)
             if hit is not None:
@@ -71,6 +78,11 @@ class ResponseCache:
             self.size += len(entry[2])
             while self.size > self.budget and self.entries:
                 self.size -= len(self.entries.popitem(last=False)[1][2])
+
+
+def _origin(environ: dict[str, Any]) -> str:
+    """The scheme and host a request was sent to."""
+    return f"{environ.get('wsgi.url_scheme', '')}://{environ.get('HTTP_HOST') or environ.get('SERVER_NAME', '')}"
 
 
 def _no_store(headers: list[tuple[str, str]]) -> bool:

@@ -12,7 +12,6 @@ __all__ = [
     "FORMAT_PARAMETERS",
     "HTML",
     "OFFERS",
-    "VALUES",
     "NotAcceptable",
     "choose",
     "content_type",
@@ -58,46 +57,6 @@ KEPT = frozenset({"application/json", "application/xml", "text/xml"})
 # Parameters that name a format: `format` (Virtuoso, govkg), `output` (Fuseki), `results` (Rasqal). SPARQLWrapper
 # sends all three, and for TSV, JSON-LD and RDF/XML two values each (a short name and a media type).
 FORMAT_PARAMETERS = ("format", "output", "results")
-# The short names clients send, per kind of answer, and the formats each allows (Accept picks among several).
-# N3 is a superset of Turtle and N-Triples, so either answers it (W3C Notation3 §2).
-_RESULTS: dict[str, tuple[str, ...]] = {
-    "json": ("json",),
-    "srj": ("json",),
-    "sparql-results+json": ("json",),
-    "xml": ("xml",),
-    "srx": ("xml",),
-    "sparql-results+xml": ("xml",),
-    "csv": ("csv",),
-    "tsv": ("tsv",),
-    "html": ("html",),
-}
-_GRAPH: dict[str, tuple[str, ...]] = {
-    "turtle": ("turtle",),
-    "ttl": ("turtle",),
-    "n3": ("turtle", "nt"),
-    "nt": ("nt",),
-    "ntriples": ("nt",),
-    "n-triples": ("nt",),
-    "json-ld": ("json-ld",),
-    "jsonld": ("json-ld",),
-    "json": ("json-ld",),
-    "rdfxml": ("rdfxml",),
-    "rdf+xml": ("rdfxml",),
-    "rdf": ("rdfxml",),
-    "xml": ("rdfxml",),
-    "xml-rdf": ("rdfxml",),
-    "trig": ("trig",),
-    "nquads": ("nquads",),
-    "nq": ("nquads",),
-    "n-quads": ("nquads",),
-    "html": ("html",),
-}
-VALUES: dict[str, dict[str, tuple[str, ...]]] = {
-    "results": _RESULTS,
-    "graph": _GRAPH,
-    "dataset": _GRAPH,
-    "index": {"json": ("json",), "html": ("html",)},
-}
 
 
 class NotAcceptable(HttpError):
@@ -161,8 +120,8 @@ def choose(values: Sequence[str], accept: str | None, kind: str) -> tuple[str, s
 def _allowed(value: str, kind: str) -> list[str]:
     """The formats one `format=` value allows: a short name or a media type; NotAcceptable if it suits none."""
     lowered = value.lower()
-    if lowered in VALUES[kind]:
-        return list(VALUES[kind][lowered])
+    if lowered in formats.SHORT_NAMES[kind]:
+        return list(formats.SHORT_NAMES[kind][lowered])
     listed = _listed(value)
     names = list(dict.fromkeys(name for media_type, name in OFFERS[kind] if media_type in listed))
     if not names:

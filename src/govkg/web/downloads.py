@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import NotFound
@@ -103,6 +104,11 @@ def _graph(iri: str | None) -> Response:
     return _send(state, None if iri is None else [iri], name, media_type)
 
 
+def _other_params() -> list[tuple[str, str]]:
+    """The request's parameters but those naming a format (a twin's link names its own)."""
+    return [(k, v) for k, v in request.args.items(multi=True) if k not in conneg.FORMAT_PARAMETERS]
+
+
 def _graph_page(state: State, iri: str | None) -> Response:
     """An HTML view of a graph's first triples with links to every format."""
     answer = state.engine.evaluate(
@@ -115,6 +121,6 @@ def _graph_page(state: State, iri: str | None) -> Response:
         title=f"Graph {iri or '(default)'}",
         rows=rows,
         limit=state.row_limit,
-        twins={f: "?" + request.query_string.decode() + f"&format={f}" for f in DUMP_FORMATS},
+        twins={f: "?" + urlencode([*_other_params(), ("format", f)]) for f in DUMP_FORMATS},
     )
     return respond.data(page.encode("utf-8"), conneg.HTML)
