@@ -304,6 +304,24 @@ def test_an_update_is_refused(sample: Engine, text: str) -> None:
         sample.evaluate(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?x { ?x ?p ?o FILTER(<http://example.org/fn>(?o)) }",
+        "SELECT * { ?s ?p ?o } ORDER BY <http://example.org/fn>(?o)",
+        "SELECT (<http://example.org/fn>(1) AS ?x) {}",
+    ],
+)
+def test_an_unknown_function_is_an_answer_or_a_one_line_refusal(sample: Engine, text: str) -> None:
+    """SPARQL 1.1 §17.3: an engine may refuse an extension function it does not know; it must not crash."""
+    try:
+        names, rows = sample.rows(sample.evaluate(text), 100)
+    except EngineError as error:
+        assert "\n" not in str(error) and str(error).startswith("evaluation failed")
+    else:  # the function's error makes a FILTER false and leaves a projected variable unbound (§17.3)
+        assert all(len(row) == len(names) and None in row for row in rows)
+
+
 def test_service_is_refused_without_a_policy_and_calls_nobody(sample: Engine, listener: socket.socket) -> None:
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
     with pytest.raises(federation.ServiceRefused):
