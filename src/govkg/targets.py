@@ -50,34 +50,14 @@ class Target:
 # Wikidata items are http://www.wikidata.org/entity/Q<n>; DBpedia resources are named by their English Wikipedia
 # title; ISO's Online Browsing Platform has a page per ISO 3166-1 alpha-2 code.
 TARGETS = (
-    Target(
-        "wikidata",
-        "Wikidata",
-        "http://www.wikidata.org/",
-        str(WD),
-        re.compile(r"Q[1-9][0-9]*"),
-        "https://query.wikidata.org/sparql",
-        {"en": "Wikidata item", "fr": "élément Wikidata"},
-    ),
-    Target(
-        "dbpedia",
-        "DBpedia",
-        "http://dbpedia.org/",
-        str(DBR),
-        re.compile(r"[^\s<>\"{}|\\^`#?]+"),
-        "https://dbpedia.org/sparql",
-        {"en": "DBpedia resource", "fr": "ressource DBpedia"},
-    ),
-    Target(
-        "iso3166",
-        "ISO Online Browsing Platform: ISO 3166-1 codes",
-        "https://www.iso.org/",
-        "https://www.iso.org/obp/ui/#iso:code:3166:",
-        re.compile(r"[A-Z]{2}"),
-        None,
-        {"en": "ISO 3166-1 code page", "fr": "page de code ISO 3166-1"},
-    ),
-)
+    Target("wikidata", "Wikidata", "http://www.wikidata.org/", str(WD), re.compile(r"Q[1-9][0-9]*"),
+           "https://query.wikidata.org/sparql", {"en": "Wikidata item", "fr": "élément Wikidata"}),
+    Target("dbpedia", "DBpedia", "http://dbpedia.org/", str(DBR), re.compile(r"[^\s<>\"{}|\\^`#?]+"),
+           "https://dbpedia.org/sparql", {"en": "DBpedia resource", "fr": "ressource DBpedia"}),
+    Target("iso3166", "ISO Online Browsing Platform: ISO 3166-1 codes", "https://www.iso.org/",
+           "https://www.iso.org/obp/ui/#iso:code:3166:", re.compile(r"[A-Z]{2}"), None,
+           {"en": "ISO 3166-1 code page", "fr": "page de code ISO 3166-1"}),
+)  # fmt: skip
 BY_NAME = {t.name: t for t in TARGETS}
 ENDPOINTS = tuple(t.endpoint for t in TARGETS if t.endpoint)  # the default federation allowlist
 
