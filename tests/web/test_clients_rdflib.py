@@ -96,10 +96,11 @@ def test_sparqlstore(live: LiveServer, expected: Expected, watch: Watch, op: str
     json; a json store asks for SPARQL results only, so it cannot take a CONSTRUCT)."""
     store = SPARQLStore(live.url + "/sparql", returnFormat=fmt, method=method)  # type: ignore[arg-type]
     try:
-        with cell("SPARQLStore", op, fmt, method, watch.fresh()):
-            store_operations(expected)[op](Graph(store=store))
+        with cell("SPARQLStore", op, fmt, method, watch.fresh()) as entry:
+            store_operations(expected)[op](Graph(store=store))  # each operation asserts its answer
     finally:
         store.close()
+    assert entry.ok and entry.responses and set(entry.responses) == {200}, entry.responses
 
 
 def test_sparqlupdatestore_reads_and_is_refused_updates(live: LiveServer, expected: Expected, watch: Watch) -> None:

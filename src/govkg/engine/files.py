@@ -23,7 +23,7 @@ from govkg.namespaces import PREFIXES, graph_iri, rebase_iri
 if TYPE_CHECKING:
     from govkg.federation import Policy
 
-__all__ = ["FileEngine", "rdf_format", "read_quads"]
+__all__ = ["FileEngine", "read_quads"]
 
 
 class FileEngine:
@@ -71,7 +71,7 @@ def read_quads(sources: Sequence[Source], base: str) -> Iterator[ox.Quad]:
             raise EngineError(f"{source.path}: {one_line(error)}") from None
 
 
-def rdf_format(source: Source) -> ox.RdfFormat:
+def _rdf_format(source: Source) -> ox.RdfFormat:
     """The RDF format of a source file, from its suffix."""
     fmt = ox.RdfFormat.from_extension(source.path.suffix.lstrip("."))
     if fmt is None:
@@ -81,7 +81,7 @@ def rdf_format(source: Source) -> ox.RdfFormat:
 
 def _placed(place: int, source: Source, base: str) -> Iterator[ox.Quad]:
     """One file's quads, its blank nodes labelled `s<place>-<label>` (two files' `_:b0` are two nodes)."""
-    fmt = rdf_format(source)
+    fmt = _rdf_format(source)
     data: dict[str, Any] = {"path": str(source.path)}
     if fmt == ox.RdfFormat.JSON_LD:  # govkg's own context is inlined; any other remote context is refused
         data = {"input": jsonld.bundle(source.path.read_bytes(), base)}
