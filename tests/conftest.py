@@ -7,12 +7,14 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 from flask import Flask
@@ -107,30 +109,37 @@ class LiveServer:
 
     process: subprocess.Popen[bytes]
     port: int
+    log: IO[bytes]  # what the server writes to stderr (a file: a pipe nobody reads would fill up and block it)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def stderr(self) -> str:
+        """What the server has written to stderr so far (its JSON log lines, one per request)."""
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
     def stop(self) -> str:
         """Stop the server; return what it wrote to stderr."""
         self.process.terminate()
         try:
-            _, err = self.process.communicate(timeout=15)
+            self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            _, err = self.process.communicate()
-        return err.decode("utf-8", "replace")
+            self.process.wait()
+        text = self.stderr()
+        self.log.close()
+        return text
 
 
 def start_server(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> LiveServer:
     """Start `govkg serve ARGS` on a free port and wait until /health answers 200."""
     port = free_port()
     command = [sys.executable, "-m", "govkg.cli", "--root", str(ROOT), "serve", "--port", str(port), *args]
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
-    )
-    server = LiveServer(process, port)
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - it lives as long as the server; stop() closes it
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, **(env or {})})
+    server = LiveServer(process, port, log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

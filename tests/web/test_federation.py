@@ -223,9 +223,12 @@ def test_a_service_not_allowlisted_is_a_400_before_any_io(
     assert connections(listener) == 0
 
 
+@pytest.mark.parametrize("engine", sorted(ENGINES))
 def test_names_that_merely_contain_service_still_go_to_the_default_engine(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+    built: Path, engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Threads (QUERY_WORKERS 0): the spy below sees the evaluations of this process only.
+    client = create_app({"DATASET": str(built), "ENGINE": engine, "QUERY_WORKERS": 0}).test_client()
     calls: list[str] = []
     real = RdflibEngine.evaluate
 

@@ -1,4 +1,4 @@
-"""The serve sub-command: the web app on Werkzeug or gunicorn, or one request answered in-process."""
+"""The serve sub-command: the web app on Werkzeug or waitress, or one request answered in-process."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govkg import build as buildmod
+from govkg.cli import logs
 from govkg.cli.common import EXIT_INVALID, EXIT_OK, CliError, federation_options
 from govkg.cli.data import cmd_build
 from govkg.engine import ENGINES
@@ -39,9 +40,17 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--no-project", action="store_true", help="serve only the --graph files")
     p.add_argument("--timeout", type=float, help="query deadline in seconds (default: $GOVKG_QUERY_TIMEOUT or 30)")
-    p.add_argument("--production", action="store_true", help="run under gunicorn with several worker processes")
-    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default: 2)")
-    p.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default: 8)")
+    p.add_argument(
+        "--production", action="store_true", help="serve with waitress (buffers requests, drains on SIGTERM)"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        help="query worker processes, each killed past its deadline (default: $GOVKG_QUERY_WORKERS or 4; "
+        "0: threads of the server process, whose deadlines cannot stop a running query)",
+    )
+    p.add_argument("--threads", type=int, default=16, help="request threads in production (default: 16)")
+    p.add_argument("--public-url", help="the public base URL absolute links use (default: $GOVKG_PUBLIC_URL)")
     p.add_argument("--get", metavar="PATH", help="answer one GET request in-process, print it and exit")
     federation_options(p)
     p.set_defaults(func=cmd_serve)
@@ -53,6 +62,8 @@ def serve_config(args: argparse.Namespace) -> dict[str, object]:
     for key, value in [
         ("ENGINE", args.engine),
         ("QUERY_TIMEOUT", args.timeout),
+        ("QUERY_WORKERS", args.workers),
+        ("PUBLIC_URL", args.public_url),
         ("DATASET", args.dataset and str(args.dataset)),
         ("GRAPHS", args.graph or None),
         ("SERVICE_ALLOWLIST", [] if args.no_federation else args.allow_service),
@@ -64,7 +75,7 @@ def serve_config(args: argparse.Namespace) -> dict[str, object]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the built dataset (building it first when missing or older than its inputs)."""
-    from govkg.web import ConfigError, server  # the web stack loads only for this command
+    from govkg.web import ConfigError, create_app, server  # the web stack loads only for this command
 
     given = args.dataset or os.environ.get("GOVKG_DATASET")
     if not args.no_project and not given and buildmod.is_stale(args.root, args.root / "build"):
@@ -72,17 +83,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if cmd_build(argparse.Namespace(root=args.root, base_iri=args.base_iri, out=args.root / "build")):
             return EXIT_INVALID
     config = serve_config(args)
+    if args.get and args.workers is None:
+        config["QUERY_WORKERS"] = 0  # one request, answered in this process: no worker to start
+    if args.workers is not None and args.workers < 0:
+        raise CliError("--workers must be 0 or more")
+    logs.configure()
     try:
-        app = server.create_app(config)  # also in production: fail here, once, before forking workers
+        app = create_app(config)
     except ConfigError as error:
         raise CliError(str(error)) from None
     if args.get:
         return _get(app, args.get)
     if args.production:
-        server.production(config, args.host, args.port, args.workers, args.threads)
+        server.production(app, args.host, args.port, args.threads)
         return EXIT_OK
     sys.stderr.write(f"govkg: SPARQL endpoint at http://{args.host}:{args.port}/sparql\n")
-    server.development(app, args.host, args.port)
+    try:
+        server.development(app, args.host, args.port)
+    finally:
+        app.extensions["govkg"].runner.close()
     return EXIT_OK
 
 

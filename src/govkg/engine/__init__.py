@@ -22,7 +22,7 @@ from govkg.engine.base import (
     select,
 )
 from govkg.engine.deadline import CheckedBuffer, Deadline, DeadlineExceeded, Pool
-from govkg.engine.errors import EngineError, QuerySyntaxError, UpdateRefused
+from govkg.engine.errors import AnswerTooLarge, EngineError, QuerySyntaxError, UpdateRefused
 from govkg.engine.guard import GuardError
 from govkg.engine.memo import Memo
 from govkg.engine.oxigraph_engine import OxigraphEngine
@@ -35,6 +35,7 @@ __all__ = [
     "FORMS",
     "SERVICE_DATASET",
     "Answer",
+    "AnswerTooLarge",
     "CheckedBuffer",
     "Deadline",
     "DeadlineExceeded",

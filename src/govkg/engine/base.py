@@ -96,8 +96,9 @@ class Engine(Protocol):
         """Parse and evaluate a query (not an update) over the selected dataset, checking the deadline."""
         ...
 
-    def write(self, answer: Answer, fmt: Format, out: IO[bytes]) -> None:
-        """Serialise an answer in a results format (SELECT, ASK) or an RDF format (CONSTRUCT, DESCRIBE)."""
+    def write(self, answer: Answer, fmt: Format, out: IO[bytes], max_rows: int | None = None) -> None:
+        """Serialise an answer in a results format (SELECT, ASK) or an RDF format (CONSTRUCT, DESCRIBE);
+        AnswerTooLarge if it has more than `max_rows` solutions or triples."""
         ...
 
     def rows(self, answer: Answer, limit: int) -> Table:

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from govkg.engine.errors import EngineError
+from govkg.engine.errors import AnswerTooLarge, EngineError
 
-__all__ = ["STACK_BYTES", "CheckedBuffer", "Deadline", "DeadlineExceeded", "Pool"]
+__all__ = ["STACK_BYTES", "CheckedBuffer", "Deadline", "DeadlineExceeded", "Pool", "detached"]
 
 # Engines parse and evaluate recursively (Oxigraph in Rust): a large stack turns a process-killing stack
 # overflow on a long query into a normal answer (measured: 6,000 chained OPTIONALs crash at 8 MB, not here).
@@ -35,6 +35,7 @@ class Deadline:
     """When a job must stop; `check()` raises once that time has passed or the job was cancelled."""
 
     seconds: float
+    stated: float | None = None  # the deadline as the client knows it (a worker gets what is left of it)
     at: float = field(init=False)
     cancelled: bool = False
 
@@ -48,7 +49,7 @@ class Deadline:
     def check(self) -> None:
         """Raise DeadlineExceeded if the deadline has passed or the job was abandoned."""
         if self.cancelled or time.monotonic() > self.at:
-            raise DeadlineExceeded(f"query exceeded the {self.seconds:g} s deadline")
+            raise DeadlineExceeded(f"query exceeded the {self.stated or self.seconds:g} s deadline")
 
 
 @dataclass
@@ -60,7 +61,7 @@ class _Task:
     error: BaseException | None = None
 
 
-def _detached(error: BaseException) -> BaseException:
+def detached(error: BaseException) -> BaseException:
     """The error without tracebacks, so the job's frames (and engine objects that must die on the
     thread that made them, like Oxigraph's result iterators) are freed here, not in the caller."""
     seen: BaseException | None = error
@@ -89,7 +90,7 @@ class Pool:
                 task.deadline.check()  # waited in the queue past its deadline: do not start
                 task.value = task.job(task.deadline)
             except BaseException as error:  # handed to the waiting caller, never lost
-                task.error = _detached(error)
+                task.error = detached(error)
             task.done.set()
 
     def run(self, job: Callable[[Deadline], Any], seconds: float) -> Any:
@@ -105,20 +106,23 @@ class Pool:
 
 
 class CheckedBuffer(io.BytesIO):
-    """An in-memory output that checks a deadline on every write, so serialisers stop when time is up."""
+    """An in-memory output that checks a deadline (and a size limit) on every write, so serialisers stop when
+    time is up or the answer is too large."""
 
-    def __init__(self, deadline: Deadline) -> None:
+    def __init__(self, deadline: Deadline, limit: int | None = None) -> None:
         super().__init__()
-        self.deadline = deadline
-        self.stopped = False
+        self.deadline, self.limit = deadline, limit
+        self.error: EngineError | None = None  # why writing stopped (a native serialiser reports it as an I/O error)
 
     def write(self, data: Any) -> int:
-        """Check the deadline, then append; once stopped, drop writes quietly (a writer's final flush)."""
-        if self.stopped:
+        """Check the deadline and the limit, then append; once stopped, drop writes quietly (a final flush)."""
+        if self.error is not None:
             return len(data)
         try:
             self.deadline.check()
-        except DeadlineExceeded:
-            self.stopped = True
+            if self.limit is not None and self.tell() + len(data) > self.limit:
+                raise AnswerTooLarge(f"the answer is larger than this endpoint's limit of {self.limit:,} bytes")
+        except EngineError as error:
+            self.error = error
             raise
         return super().write(data)

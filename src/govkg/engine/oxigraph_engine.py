@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import IO, TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from rdflib.term import Node
 from govkg import lexer, serialize
 from govkg.engine import guard
 from govkg.engine.base import SERVICE_DATASET, Answer, Selection, Source, Table
-from govkg.engine.errors import EngineError, rejected
+from govkg.engine.errors import AnswerTooLarge, EngineError, Unrepresentable, check_rows, rejected
 from govkg.engine.files import FileEngine, read_quads
 from govkg.engine.rdflib_engine import RdflibEngine
 from govkg.errors import one_line
@@ -63,14 +64,18 @@ class OxigraphEngine(FileEngine):
             raise EngineError("evaluation failed: " + one_line(error)) from None
         return Answer(_FORMS.get(type(result), "graph"), result, self)  # type: ignore[arg-type]
 
-    def write(self, answer: Answer, fmt: Format, out: IO[bytes]) -> None:
-        """Serialise an answer in `fmt` (natively where Oxigraph writes the format)."""
+    def write(self, answer: Answer, fmt: Format, out: IO[bytes], max_rows: int | None = None) -> None:
+        """Serialise an answer in `fmt` (natively where Oxigraph writes the format), counting its rows on the way
+        when `max_rows` is given."""
         if answer.engine is not self:
-            return answer.engine.write(answer, fmt, out)
+            return answer.engine.write(answer, fmt, out, max_rows)
+        counter = _Rows(max_rows)
         try:
+            if max_rows is not None and answer.form != "boolean":
+                answer = Answer(answer.form, counter.counted(answer.result, fmt), self)
             _write(answer, fmt, out, self._prefixes, self.base)
         except FAILURES as error:
-            raise EngineError("evaluation failed: " + one_line(error)) from None
+            raise counter.error or EngineError("evaluation failed: " + one_line(error)) from None
         return None
 
     def rows(self, answer: Answer, limit: int) -> Table:
@@ -118,6 +123,43 @@ class OxigraphEngine(FileEngine):
         return {"use_default_graph_as_union": True}
 
 
+class _Rows(io.BytesIO):
+    """Counts an answer's rows while it is produced: triples one by one; solutions as the lines of their TSV
+    form, parsed back (natively) for the format asked for. Oxigraph writes solutions from its own iterator, and a
+    TSV line is exactly one solution (SPARQL 1.1 TSV §3: newlines in values are escaped)."""
+
+    def __init__(self, limit: int | None) -> None:
+        super().__init__()
+        self.limit, self.lines = limit or 0, 0
+        self.error: AnswerTooLarge | None = None
+
+    def counted(self, result: Any, fmt: Format) -> Any:
+        """The result again, counted: a generator of triples, or solutions read back from TSV."""
+        if not isinstance(result, ox.QuerySolutions):
+            return self._triples(result)
+        result.serialize(self, format=ox.QueryResultsFormat.TSV)
+        self.seek(0)
+        return ox.parse_query_results(self, format=ox.QueryResultsFormat.TSV)
+
+    def _triples(self, triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
+        for n, triple in enumerate(triples, 1):
+            self._check(n)
+            yield triple
+
+    def write(self, data: Any) -> int:
+        """Count the lines (the first is the header)."""
+        self.lines += bytes(data).count(b"\n")
+        self._check(self.lines - 1)
+        return super().write(data)
+
+    def _check(self, rows: int) -> None:
+        try:
+            check_rows(rows, self.limit)
+        except AnswerTooLarge as error:
+            self.error = error
+            raise
+
+
 def _rows(answer: Answer, limit: int) -> Table:
     """Up to `limit` rows of an answer (evaluated as they are read)."""
     if answer.form == "boolean":
@@ -135,6 +177,13 @@ def _term(value: Any) -> Node | None:
     if isinstance(value, ox.Triple):
         return Literal(f"<< {value} >>")
     return None if value is None else to_rdflib(value)
+
+
+def _flat(triple: ox.Triple, fmt: Format) -> ox.Quad:
+    """A triple for a format written by govkg.serialize, which has no way to write an RDF 1.2 triple term."""
+    if isinstance(triple.subject, ox.Triple) or isinstance(triple.object, ox.Triple):
+        raise Unrepresentable(f"the answer holds RDF 1.2 triple terms, which {fmt.name} cannot express; ask for Turtle")
+    return ox.Quad(triple.subject, triple.predicate, triple.object)
 
 
 def _load(sources: Sequence[Source], base: str) -> ox.Store:
@@ -158,9 +207,7 @@ def _write(answer: Answer, fmt: Format, out: IO[bytes], prefixes: dict[str, str]
     if answer.form != "graph":
         answer.result.serialize(out, format=getattr(ox.QueryResultsFormat, fmt.oxigraph))
     elif not fmt.oxigraph:
-        out.write(
-            serialize.quads_bytes((ox.Quad(t.subject, t.predicate, t.object) for t in answer.result), fmt.name, base)
-        )
+        out.write(serialize.quads_bytes((_flat(t, fmt) for t in answer.result), fmt.name, base))
     elif fmt.kind == "dataset":
         ox.serialize(
             (ox.Quad(t.subject, t.predicate, t.object) for t in answer.result),

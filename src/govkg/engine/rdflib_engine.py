@@ -19,7 +19,7 @@ from govkg import federation, serialize
 from govkg.engine import guard
 from govkg.engine.base import SERVICE_DATASET, Answer, Selection, Source, Table
 from govkg.engine.deadline import DeadlineExceeded
-from govkg.engine.errors import EngineError, rejected
+from govkg.engine.errors import EngineError, check_rows, rejected
 from govkg.engine.files import FileEngine, read_quads
 from govkg.engine.memo import Memo
 from govkg.errors import one_line
@@ -73,9 +73,12 @@ class RdflibEngine(FileEngine):
             raise EngineError("evaluation failed: " + one_line(error)) from None
         return Answer(_FORMS.get(result.type, "graph"), result, self)  # type: ignore[arg-type]
 
-    def write(self, answer: Answer, fmt: Format, out: IO[bytes]) -> None:
-        """Serialise an answer in `fmt`."""
+    def write(self, answer: Answer, fmt: Format, out: IO[bytes], max_rows: int | None = None) -> None:
+        """Serialise an answer in `fmt` (its rows are all in memory already: counted before writing)."""
         result: Result = answer.result
+        if max_rows is not None and answer.form != "boolean":
+            rows = (result.graph or ()) if answer.form == "graph" else (result.bindings or ())
+            check_rows(len(rows), max_rows)
         try:
             if answer.form == "graph":
                 data = serialize.rdf_bytes(result.graph if result.graph is not None else Graph(), fmt.name, self.base)

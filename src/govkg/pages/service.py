@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, VOID
 
-from govkg.namespaces import bind_prefixes
+from govkg.namespaces import GK, bind_prefixes
 from govkg.pages.void import FORMAT_IRIS, FORMATS_NS, Counts
 
 __all__ = ["ENT", "PROFILE", "SD", "service_description"]
@@ -18,10 +19,16 @@ PROFILE = Namespace("http://www.w3.org/ns/owl-profile/")
 
 
 def service_description(
-    endpoint: str, counts: Counts, inferred: str, dataset: str, services: Sequence[str] = ()
+    endpoint: str,
+    counts: Counts,
+    inferred: str,
+    dataset: str,
+    services: Sequence[str] = (),
+    limits: Mapping[str, float] | None = None,
 ) -> Graph:
     """The SPARQL 1.1 Service Description of the endpoint (SD §3), stating only what it supports;
-    `services` are the endpoints SERVICE may call (SD §3.3 sd:BasicFederatedQuery when there are any)."""
+    `services` are the endpoints SERVICE may call (SD §3.3 sd:BasicFederatedQuery when there are any);
+    `limits` maps gk: limit properties (gk:queryTimeout, gk:maxResultRows, ...) to their values."""
     g = bind_prefixes(Graph())
     g.bind("sd", SD)
     g.bind("void", VOID)
@@ -60,6 +67,8 @@ def service_description(
         )
     )
     g.add((service, SD.defaultDataset, _dataset(g, counts, inferred, URIRef(dataset))))
+    for name, value in (limits or {}).items():
+        g.add((service, GK[name], Literal(value if isinstance(value, int) else Decimal(str(value)))))
     return g
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from govkg.engine import DEFAULT
 from govkg.federation import DEFAULT_ALLOWLIST
@@ -13,6 +15,8 @@ from govkg.namespaces import DEFAULT_BASE
 from govkg.web import downloads, errors, meta, reconcile, resources, sparql
 from govkg.web.cache import ResponseCache
 from govkg.web.errors import ConfigError
+from govkg.web.front import Front
+from govkg.web.metrics import Metrics
 from govkg.web.state import open_state
 
 __all__ = ["DEFAULTS", "ConfigError", "create_app"]
@@ -24,11 +28,19 @@ DEFAULTS: dict[str, Any] = {
     "GRAPHS": [],  # extra named graphs, "IRI=FILE" items
     "BASE_IRI": DEFAULT_BASE,
     "ENGINE": DEFAULT,  # a kind of govkg.engine.ENGINES: "oxigraph" or "rdflib"
-    "QUERY_TIMEOUT": 30,  # seconds per query
-    "QUERY_THREADS": 8,  # evaluation threads per process
+    "QUERY_TIMEOUT": 30,  # seconds per query (the worker running it is killed past it: 503 with Retry-After)
+    "QUERY_WORKERS": 4,  # worker processes queries run in (0: threads of this process, deadlines not enforced)
+    "QUERY_MEMORY": 2_000_000_000,  # bytes of resident memory a query worker may use (killed past it; 0: no limit)
+    "QUERY_THREADS": 8,  # threads for in-process work (reconciliation; every query when QUERY_WORKERS is 0)
     "HTML_ROW_LIMIT": 1000,  # rows shown on an HTML results page
-    "MAX_CONTENT_LENGTH": 1_000_000,  # bytes of request body (413 past it)
+    "MAX_RESULT_ROWS": 1_000_000,  # solutions or triples in one answer (422 past it)
+    "MAX_RESULT_BYTES": 200_000_000,  # bytes of one serialised answer (422 past it)
+    "MAX_CLIENT_QUERIES": 16,  # queries one client address may have running at once (429 past it)
+    "MAX_CONTENT_LENGTH": 1_000_000,  # bytes of request body, chunked or not (413 past it)
     "MAX_QUERY_LENGTH": 100_000,  # characters of query text (400 past it)
+    "MAX_URI_LENGTH": 32_768,  # bytes of request target (414 past it; POST longer queries)
+    "PUBLIC_URL": None,  # the public base URL absolute links are made from (else the Host, if trusted)
+    "TRUSTED_HOSTS": ["localhost", "127.0.0.1", "[::1]", "::1"],  # Host values accepted without PUBLIC_URL
     "RESPONSE_CACHE_BYTES": 64_000_000,  # answers to repeated GET /sparql kept per process (0: none)
     # SPARQL 1.1 Federated Query: SERVICE may call these endpoints only (exact IRIs; empty: no SERVICE at all).
     "SERVICE_ALLOWLIST": list(DEFAULT_ALLOWLIST),
@@ -65,14 +77,52 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["govkg"] = state = open_state(app.config)
+    app.extensions["govkg.metrics"] = metrics = Metrics(state.runner.status)
     for blueprint in (sparql.bp, downloads.bp, meta.bp, reconcile.bp, resources.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
+    app.before_request(_route)
+    app.before_request(_whole_body)
     app.after_request(_headers)
     if int(app.config["RESPONSE_CACHE_BYTES"]) > 0:
         cache = ResponseCache(app.wsgi_app, int(app.config["RESPONSE_CACHE_BYTES"]), lambda: state.generation)
-        app.wsgi_app = cache  # type: ignore[method-assign]
+        app.wsgi_app = app.extensions["govkg.cache"] = cache  # type: ignore[method-assign]
+    app.wsgi_app = app.extensions["govkg.front"] = _front(app, metrics)  # type: ignore[method-assign]
     return app
+
+
+def _front(app: Flask, metrics: Metrics) -> Front:
+    """The edge middleware; the Host header is checked against TRUSTED_HOSTS unless PUBLIC_URL replaces it."""
+    public = app.config["PUBLIC_URL"] or None
+    try:
+        front = Front(app.wsgi_app, metrics, int(app.config["MAX_URI_LENGTH"]), public)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"PUBLIC_URL or MAX_URI_LENGTH: {error}") from None
+    trusted = app.config["TRUSTED_HOSTS"]
+    hosts = trusted.split() if isinstance(trusted, str) else list(trusted or [])
+    app.config["TRUSTED_HOSTS"] = [front.public[1].partition(":")[0]] if front.public else (hosts or None)
+    return front
+
+
+def _whole_body() -> None:
+    """Read a body sent without Content-Length (chunked) whole, up to MAX_CONTENT_LENGTH + 1 bytes, so one
+    byte too many is a 413 rather than a body silently cut at the limit (Werkzeug's bounded stream stops
+    there without a word), and every reader after this sees an ordinary body with its length."""
+    environ = request.environ
+    if environ.get("CONTENT_LENGTH") or "wsgi.input_terminated" not in environ:
+        return
+    limit = int(current_app.config["MAX_CONTENT_LENGTH"])
+    data = environ["wsgi.input"].read(limit + 1)
+    if len(data) > limit:
+        raise RequestEntityTooLarge()
+    environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(data), str(len(data))
+    del environ["wsgi.input_terminated"]
+    request.__dict__.pop("stream", None)  # Werkzeug caches the stream it made before this ran
+
+
+def _route() -> None:
+    """Name the matched route for the access log and the metrics (a bounded set of labels)."""
+    request.environ["govkg.route"] = request.url_rule.rule if request.url_rule else "unmatched"
 
 
 def _headers(response: Response) -> Response:

@@ -49,6 +49,7 @@ class ResponseCache:
             if hit is not None:
                 self.entries.move_to_end(key)
         if hit is not None:
+            environ["govkg.route"] = environ["PATH_INFO"]  # for the access log and metrics (one of CACHED_PATHS)
             start_response(hit[0], hit[1])
             return [hit[2]]
         return self._fill(key, environ, start_response)

@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 from govkg import formats
 from govkg.engine import Selection
 from govkg.pages.void import dump_names
-from govkg.web import conneg, respond
+from govkg.web import conneg, jobs, respond
 from govkg.web.errors import READ_ONLY, HttpError
 from govkg.web.state import State, current
 
@@ -111,11 +111,10 @@ def _other_params() -> list[tuple[str, str]]:
 
 def _graph_page(state: State, iri: str | None) -> Response:
     """An HTML view of a graph's first triples with links to every format."""
-    answer = state.engine.evaluate(
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}" if iri else "CONSTRUCT WHERE { ?s ?p ?o }",
-        Selection(),
+    query = (
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}" if iri else "CONSTRUCT WHERE { ?s ?p ?o }"
     )
-    _, rows = state.engine.rows(answer, state.row_limit)
+    _, rows = state.runner.run(jobs.rows, (query, Selection(), state.row_limit), state.timeout)
     page = render_template(
         "graph.html",
         title=f"Graph {iri or '(default)'}",

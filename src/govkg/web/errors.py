@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, Response, current_app
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
-from govkg.engine import DeadlineExceeded, EngineError, UpdateRefused
+from govkg.engine import AnswerTooLarge, DeadlineExceeded, EngineError, UpdateRefused
+from govkg.engine.errors import Unrepresentable
+from govkg.engine.workers import MemoryLimitExceeded, WorkerLost
 from govkg.errors import GovkgError, one_line
 from govkg.federation import FederationError, RemoteError
 from govkg.reconcile import ReconcileError
@@ -39,19 +42,41 @@ class HttpError(WebError):
         super().__init__(reason)
         self.status, self.headers = status, dict(headers or {})
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled whole, subclasses too: a query worker raises it (a 406 from negotiation) for the server."""
+        return _rebuild, (type(self), self.status, str(self), self.headers)
+
+
+def _rebuild(cls: type[HttpError], status: int, reason: str, headers: dict[str, str]) -> HttpError:
+    """An HttpError (or subclass) from its pickled parts, whatever its constructor's arguments."""
+    error = cls.__new__(cls)
+    HttpError.__init__(error, status, reason, headers)
+    return error
+
 
 # The status of each kind of error (the most specific class listed wins), and what a person can do about it.
 STATUSES: dict[type[BaseException], int] = {
     UpdateRefused: 403,
+    AnswerTooLarge: 422,
+    Unrepresentable: 406,
     DeadlineExceeded: 503,
+    MemoryLimitExceeded: 503,
+    WorkerLost: 503,
     RemoteError: 502,  # SPARQL 1.1 Federated Query: a remote failed
     EngineError: 400,
     FederationError: 400,
     ReconcileError: 400,
     GovkgError: 500,
 }
-HINTS: dict[type[BaseException], str] = {DeadlineExceeded: "; narrow the query or add a LIMIT"}
-HEADERS: dict[type[BaseException], dict[str, str]] = {DeadlineExceeded: {"Retry-After": "1"}}
+HINTS: dict[type[BaseException], str] = {
+    DeadlineExceeded: "; narrow the query or add a LIMIT",
+    MemoryLimitExceeded: "; narrow the query or add a LIMIT",
+}
+HEADERS: dict[type[BaseException], dict[str, str]] = {
+    DeadlineExceeded: {"Retry-After": "1"},
+    MemoryLimitExceeded: {"Retry-After": "1"},
+    WorkerLost: {"Retry-After": "1"},
+}
 
 
 def plain(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
@@ -77,27 +102,39 @@ def _lookup(table: Mapping[type[BaseException], object], error: BaseException, d
 
 def _govkg(error: GovkgError) -> Response:
     """Any govkg error: its status, its one line, its headers."""
+    _count(f"http_{error.status}" if isinstance(error, HttpError) else type(error).__name__)
+    if isinstance(error, DeadlineExceeded):
+        current_app.extensions["govkg.metrics"].timeouts.inc()
     if isinstance(error, HttpError):
         return plain(error.status, str(error), error.headers)
     status = int(_lookup(STATUSES, error, 500))  # type: ignore[call-overload]
-    if status >= 500 and not isinstance(error, DeadlineExceeded | RemoteError):
+    if status >= 500 and not isinstance(error, DeadlineExceeded | RemoteError | MemoryLimitExceeded):
         log.error("%s: %s", type(error).__name__, error)
     return plain(status, reason(error), _lookup(HEADERS, error, {}))  # type: ignore[arg-type]
 
 
 def _http(error: HTTPException) -> Response:
     """Werkzeug's HTTP errors (404, 405, 413, ...) as one line, keeping their headers (e.g. Allow)."""
+    _count(f"http_{error.code}")
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     return plain(error.code or 500, _REASONS.get(type(error), error.description or ""), headers)
 
 
 def _too_large(error: RequestEntityTooLarge) -> Response:
     """413 naming the limit (MAX_CONTENT_LENGTH)."""
+    _count("http_413")
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     return plain(413, f"the request body is larger than {limit:,} bytes (MAX_CONTENT_LENGTH); send a shorter query")
 
 
 _REASONS: dict[type[HTTPException], str] = {NotFound: "no such resource", MethodNotAllowed: "method not allowed here"}
+
+
+def _count(reason: str) -> None:
+    """Count a refusal in the app's metrics (/metrics)."""
+    metrics = current_app.extensions.get("govkg.metrics")
+    if metrics is not None:
+        metrics.refused(reason)
 
 
 def _unexpected(error: Exception) -> Response:

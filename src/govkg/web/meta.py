@@ -10,6 +10,7 @@ from govkg.pages import void as voidmod
 from govkg.pages.void import dump_names
 from govkg.web import respond
 from govkg.web.downloads import DUMP_FORMATS
+from govkg.web.metrics import CONTENT_TYPE
 from govkg.web.state import State, current
 
 __all__ = ["bp", "context", "health", "home", "void"]
@@ -55,13 +56,37 @@ def context() -> Response:
 
 @bp.route("/health")
 def health() -> Response:
-    """200 with what is loaded, as long as the dataset is loaded and answers a query."""
+    """Liveness, and whether a query could start now: 200 "ok", or 503 "busy" when every query worker is taken
+    (a load balancer then sends the next query elsewhere)."""
+    state, status = current(), current().runner.status()
+    body = {
+        "status": "ok" if status.free else "busy",
+        "engine": state.engine.kind,
+        "graphs": len(state.graphs),
+        "build": state.generation[:16],
+        "workers": {"size": status.size, "busy": status.busy, "started": status.started, "restarts": status.restarts},
+    }
+    response = jsonify(body)
+    if not status.free:
+        response.status_code, response.headers["Retry-After"] = 503, "1"
+    return response
+
+
+@bp.route("/ready")
+def ready() -> Response:
+    """Readiness: 200 once the data is loaded and a query worker answers a query; else 503."""
     state = current()
     rows = state.select("ASK { }")
-    return jsonify(
-        status="ok" if rows else "failing",
-        engine=state.engine.kind,
-        graphs=len(state.graphs),
-        triples=state.counts().triples,
-        build=state.generation[:16],
-    )
+    ok = bool(rows) and str(rows[0][0]) == "true"
+    response = jsonify(status="ready" if ok else "failing", triples=state.counts().triples)
+    response.status_code = 200 if ok else 503
+    return response
+
+
+@bp.route("/metrics")
+def metrics() -> Response:
+    """Prometheus metrics (text exposition format 0.0.4)."""
+    body = current_app.extensions["govkg.metrics"].text()
+    response = Response(body, content_type=CONTENT_TYPE)
+    response.cache_control.no_store = True
+    return response

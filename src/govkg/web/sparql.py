@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from govkg import formats
-from govkg.engine import FORMS, CheckedBuffer, Deadline, EngineError, Selection, guard
+from govkg.engine import FORMS, Selection, guard
 from govkg.namespaces import graph_iri
 from govkg.pages.service import service_description
-from govkg.web import conneg, respond
+from govkg.web import conneg, jobs, respond
 from govkg.web.errors import READ_ONLY, HttpError
 from govkg.web.state import State, current
 
@@ -119,35 +118,20 @@ def _selection(params: MultiDict[str, str]) -> Selection:
 
 
 def _answer(operation: Operation) -> Response:
-    """Evaluate under the deadline and send the negotiated representation."""
+    """Evaluate on the runner under the deadline and send the negotiated representation."""
     assert operation.query is not None
     state, accept, values = current(), request.headers.get("Accept"), respond.format_values(operation.params)
     guard.check(operation.query, state.max_query_length)
-    media_type, name, body, form = state.pool.run(
-        lambda deadline: _evaluate(state, operation, accept, values, deadline), state.timeout
-    )
-    response = _html(operation, form, *body) if name == "html" else respond.data(body, media_type)
+    args = (operation.query, operation.selection, values, accept, state.limits)
+    with state.gate.enter(request.remote_addr or ""):
+        reply = state.runner.run(jobs.answer, args, state.timeout)
+    if reply.table is not None:
+        response = _html(operation, reply.form, *reply.table)
+    else:
+        response = respond.data(reply.body, reply.media_type)
     if guard.mentions_service(operation.query):
         response.headers["Cache-Control"] = "no-store"  # it may hold what a remote endpoint answered just now
     return response
-
-
-def _evaluate(
-    state: State, operation: Operation, accept: str | None, values: list[str], deadline: Deadline
-) -> tuple[str, str, Any, str]:
-    """Run on a query thread: evaluate, negotiate by the answer's form, serialise."""
-    assert operation.query is not None
-    answer = state.engine.evaluate(operation.query, operation.selection, deadline)
-    media_type, name = conneg.choose(values, accept, FORMS[answer.form])
-    if name == "html":
-        return media_type, name, state.engine.rows(answer, state.row_limit), answer.form
-    buffer = CheckedBuffer(deadline)
-    try:
-        state.engine.write(answer, formats.get(name), buffer)
-    except EngineError:
-        deadline.check()  # a serialiser stopped by the deadline reports it as a write error
-        raise
-    return media_type, name, buffer.getvalue(), answer.form
 
 
 def _html(operation: Operation, form: str, names: list[str], rows: list[list[Any]]) -> Response:
@@ -186,5 +170,19 @@ def _service_description() -> Response:
         graph_iri("inferred", state.base),
         state.base + "dataset",
         sorted(state.policy.allowlist),
+        _limits(state),
     )
     return respond.graph(graph, "govkg SPARQL endpoint", "service.html", examples=EXAMPLES)
+
+
+def _limits(state: State) -> dict[str, float]:
+    """The endpoint's limits, as stated in its service description (gk: properties)."""
+    config = current_app.config
+    return {
+        "queryTimeout": state.timeout,
+        "maxResultRows": state.limits.max_rows,
+        "maxResultBytes": state.limits.max_bytes,
+        "maxRequestBytes": int(config["MAX_CONTENT_LENGTH"]),
+        "maxQueryLength": state.max_query_length,
+        "maxConcurrentQueries": state.gate.limit,
+    }

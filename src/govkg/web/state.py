@@ -1,5 +1,5 @@
-"""What the app serves: one engine over the configured files, the query pool, and what is computed from the data
-(counts, dumps), kept per data generation."""
+"""What the app serves: one engine over the configured files, the runner its queries run on (worker processes
+by default), and what is computed from the data (counts, dumps), kept per data generation."""
 
 from __future__ import annotations
 
@@ -13,28 +13,39 @@ from flask import current_app
 from rdflib.term import Node
 
 from govkg import federation, formats
-from govkg.engine import Engine, EngineError, Memo, Pool, Source, open_engine, select
+from govkg.engine import SERVICE_DATASET, Engine, EngineError, Memo, Pool, Source, open_engine
+from govkg.engine.workers import EngineSpec, Runner, Threads, Workers
 from govkg.pages import void
+from govkg.web import jobs
 from govkg.web.errors import ConfigError
+from govkg.web.gate import Gate
 
 __all__ = ["State", "current", "open_state", "policy", "sources"]
 
 
 @dataclass
 class State:
-    """One engine shared by the app's request threads, with its settings and its generation-keyed caches."""
+    """One engine and the runner of its queries, shared by the app's request threads, with the settings and the
+    generation-keyed caches."""
 
     engine: Engine
-    pool: Pool
+    runner: Runner
+    pool: Pool  # threads for in-process work under a deadline (reconciliation scoring)
     timeout: float
     policy: federation.Policy
-    row_limit: int
+    limits: jobs.Limits
     max_query_length: int
+    gate: Gate  # concurrent queries per client address
     modified: float  # the newest source file's modification time (Last-Modified)
     memo: Memo[tuple[str, ...], Any] = field(init=False)
 
     def __post_init__(self) -> None:
         self.memo = Memo(self.engine, size=256)
+
+    @property
+    def row_limit(self) -> int:
+        """Rows shown on an HTML page."""
+        return self.limits.page_rows
 
     @property
     def base(self) -> str:
@@ -52,8 +63,9 @@ class State:
         return self.engine.generation
 
     def select(self, query: str) -> list[list[Node | None]]:
-        """Rows of a SELECT over the service's default dataset, as rdflib terms (for descriptions)."""
-        return select(self.engine, query)
+        """Rows of a SELECT over the service's default dataset, as rdflib terms (for descriptions), evaluated on
+        the runner under the query deadline like any query."""
+        return self.runner.run(jobs.rows, (query, SERVICE_DATASET, 10_000_000), self.timeout)[1]
 
     def counts(self) -> void.Counts:
         """What the descriptions report, counted once per data generation."""
@@ -87,22 +99,47 @@ def sources(config: Mapping[str, Any]) -> list[Source]:
 
 
 def open_state(config: Mapping[str, Any]) -> State:
-    """Open the configured engine over the configured sources."""
+    """Open the configured engine over the configured sources, and the runner its queries run on."""
     timeout, found, chosen = _positive(config, "QUERY_TIMEOUT"), sources(config), policy(config)
     try:
         engine = open_engine(str(config["ENGINE"]), found, config["BASE_IRI"], federation=chosen)
     except EngineError as error:
         raise ConfigError(str(error)) from None
-    modified = max((s.path.stat().st_mtime for s in found), default=0.0)
+    limits = jobs.Limits(
+        *(int(_positive(config, key)) for key in ("HTML_ROW_LIMIT", "MAX_RESULT_ROWS", "MAX_RESULT_BYTES"))
+    )
     return State(
         engine,
+        runner(config, engine, EngineSpec(engine.kind, tuple(found), engine.base, chosen)),
         Pool(int(_positive(config, "QUERY_THREADS"))),
         timeout,
         chosen,
-        int(_positive(config, "HTML_ROW_LIMIT")),
+        limits,
         int(_positive(config, "MAX_QUERY_LENGTH")),
-        modified,
+        Gate(int(_positive(config, "MAX_CLIENT_QUERIES"))),
+        max((s.path.stat().st_mtime for s in found), default=0.0),
     )
+
+
+def runner(config: Mapping[str, Any], engine: Engine, spec: EngineSpec) -> Runner:
+    """Worker processes (QUERY_WORKERS of them, each killed past its deadline or QUERY_MEMORY bytes), or with
+    QUERY_WORKERS = 0 threads of this process (QUERY_THREADS), whose deadlines cannot stop a native evaluation."""
+    workers = _count(config, "QUERY_WORKERS")
+    if workers == 0:
+        return Threads(engine, int(_positive(config, "QUERY_THREADS")))
+    memory = _count(config, "QUERY_MEMORY") or None
+    return Workers(spec, workers, memory, preload=("govkg.web.jobs",))
+
+
+def _count(config: Mapping[str, Any], key: str) -> int:
+    """A whole number ≥ 0 from the configuration."""
+    try:
+        value = int(config[key])
+    except (TypeError, ValueError):
+        raise ConfigError(f"{key} must be a whole number, not {config[key]!r}") from None
+    if value < 0:
+        raise ConfigError(f"{key} must not be negative")
+    return value
 
 
 def policy(config: Mapping[str, Any]) -> federation.Policy:

@@ -1,0 +1,370 @@
+"""Where queries run: the `Runner` seam, with worker processes that can really be stopped (`Workers`) and
+in-process threads (`Threads`, deadlines checked only between result chunks).
+
+A query evaluated inside a native engine cannot be interrupted by a thread, and a catastrophic regular
+expression in rdflib's evaluator holds the interpreter lock. So every query runs in a worker process that opened
+its own engine once: past its deadline, or over its memory limit, the worker is killed with SIGKILL and replaced,
+and the caller gets a `DeadlineExceeded` or `MemoryLimitExceeded` at once. Workers are forked from
+multiprocessing's fork server, a single-threaded process that imported govkg once, so a replacement is ready in
+a fraction of a second and never inherits a lock held by one of the server's threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from govkg.engine.base import Engine, Source
+from govkg.engine.deadline import DeadlineExceeded, Pool
+from govkg.engine.errors import EngineError
+from govkg.engine.worker_main import main as worker_main
+from govkg.errors import one_line
+
+if TYPE_CHECKING:
+    from govkg.federation import Policy
+
+__all__ = [
+    "EngineSpec",
+    "MemoryLimitExceeded",
+    "Runner",
+    "RunnerStatus",
+    "Threads",
+    "WorkerLost",
+    "Workers",
+    "WorkersBusy",
+]
+
+log = logging.getLogger("govkg")
+T = TypeVar("T")
+Job = Callable[..., T]  # job(engine, deadline, *args) -> value; a module-level function (sent by reference)
+GRACE = 0.25  # seconds a worker has after its deadline to report it itself before it is killed
+START_TIMEOUT = 120.0  # seconds a new worker may take to open its engine
+WATCH_INTERVAL = 0.02  # seconds between two reads of the busy workers' resident memory
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+class WorkersBusy(DeadlineExceeded):
+    """No worker became free before the query's deadline."""
+
+
+class MemoryLimitExceeded(EngineError):
+    """The worker running the query went over its memory limit and was stopped."""
+
+
+class WorkerLost(EngineError):
+    """The worker running the query died (a native crash or an outside signal) and was replaced."""
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """How a worker opens its engine: the arguments of `govkg.engine.open_engine` (all picklable)."""
+
+    kind: str
+    sources: tuple[Source, ...]
+    base: str
+    policy: Policy | None = None
+
+    def open(self) -> Engine:
+        """Open the engine."""
+        from govkg.engine import open_engine  # the registry imports this module
+
+        return open_engine(self.kind, self.sources, self.base, federation=self.policy)
+
+
+@dataclass(frozen=True)
+class RunnerStatus:
+    """What /health and /metrics report about a runner."""
+
+    size: int
+    busy: int
+    started: int
+    restarts: dict[str, int]  # reason ("deadline", "memory", "lost") → workers killed or lost for it
+
+    @property
+    def free(self) -> int:
+        """Queries that could start right now."""
+        return self.size - self.busy
+
+
+class Runner(Protocol):
+    """Runs `job(engine, deadline, *args)` against the served engine under a deadline."""
+
+    def run(self, job: Job[T], args: Sequence[Any], seconds: float) -> T:
+        """The job's value, or its error, or DeadlineExceeded once `seconds` have passed."""
+        ...
+
+    def status(self) -> RunnerStatus:
+        """How many jobs run, how many could, and the restarts so far."""
+        ...
+
+    def close(self) -> None:
+        """Stop accepting jobs and release the workers."""
+        ...
+
+
+class Threads:
+    """Jobs on a pool of threads over one engine in this process: cheap, but a native evaluation or a regular
+    expression past its deadline runs on until its next check (use `Workers` for a public endpoint)."""
+
+    def __init__(self, engine: Engine, size: int) -> None:
+        self.engine, self.size, self._pool = engine, size, Pool(size)
+        self._busy, self._lock = 0, threading.Lock()
+
+    def run(self, job: Job[T], args: Sequence[Any], seconds: float) -> T:
+        """Run the job on a thread; DeadlineExceeded when it is late (the thread is only asked to stop)."""
+        with self._lock:
+            self._busy += 1
+        try:
+            return self._pool.run(lambda deadline: job(self.engine, deadline, *args), seconds)
+        finally:
+            with self._lock:
+                self._busy -= 1
+
+    def status(self) -> RunnerStatus:
+        """Threads busy and free (threads are never restarted)."""
+        return RunnerStatus(self.size, min(self._busy, self.size), self.size, {})
+
+    def close(self) -> None:
+        """Nothing to release: the threads are daemons."""
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: Any  # multiprocessing's process object (its type depends on the start method)
+    conn: Connection
+    killed_for: str | None = None
+
+
+@dataclass
+class _Counters:
+    started: int = 0
+    restarts: dict[str, int] = field(default_factory=dict)
+
+    def restart(self, reason: str) -> None:
+        self.restarts[reason] = self.restarts.get(reason, 0) + 1
+
+
+class Workers:
+    """Up to `size` worker processes, started when needed, each holding its own engine; every job runs in one
+    of them, which is killed and replaced when the job passes its deadline or `memory` bytes of resident memory."""
+
+    def __init__(self, spec: EngineSpec, size: int, memory: int | None = None, preload: Sequence[str] = ()) -> None:
+        self.spec, self.size, self.memory = spec, size, memory
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["govkg.engine", *preload])
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._live = 0
+        self._cond = threading.Condition()
+        self._counters = _Counters()
+        self._closed = False
+        if memory:
+            threading.Thread(target=self._watch, name="govkg-memory-watch", daemon=True).start()
+
+    def run(self, job: Job[T], args: Sequence[Any], seconds: float) -> T:
+        """Run the job in a free worker (starting one if fewer than `size` exist); see the class."""
+        end = time.monotonic() + seconds
+        worker = self._acquire(end, seconds)
+        try:
+            message = (job, tuple(args), max(0.0, end - time.monotonic()), seconds)
+            status, value = self._exchange(worker, message, end, seconds)
+        except BaseException:
+            self._discard(worker)
+            raise
+        self._release(worker)
+        if status == "error":
+            raise value
+        return value
+
+    def warm(self, count: int = 1) -> None:
+        """Start up to `count` workers now (in the background), so the first queries do not wait for them."""
+        for _ in range(min(count, self.size)):
+            threading.Thread(target=self._prestart, daemon=True).start()
+
+    def status(self) -> RunnerStatus:
+        """Workers busy, the pool's size, starts and restarts by reason."""
+        with self._cond:
+            counters = self._counters
+            return RunnerStatus(self.size, len(self._busy), counters.started, dict(counters.restarts))
+
+    def close(self) -> None:
+        """Stop every idle worker; busy ones are stopped as their jobs end."""
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            _stop(worker)
+
+    def _acquire(self, end: float, seconds: float) -> _Worker:
+        """A free worker: an idle one, a new one, or the first freed before `end`."""
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise WorkersBusy("the server is shutting down")
+                while self._idle:
+                    worker = self._idle.pop()
+                    if worker.killed_for is None and worker.process.is_alive():
+                        self._busy.add(worker)
+                        self._cond.notify_all()
+                        return worker
+                    self._forget(worker, "lost")
+                if self._live < self.size:
+                    self._live += 1
+                    break
+                if not self._cond.wait(end - time.monotonic()) and time.monotonic() >= end:
+                    raise WorkersBusy(f"all {self.size} query workers stayed busy for the {seconds:g} s deadline")
+        worker = self._start()
+        with self._cond:
+            self._busy.add(worker)
+            self._cond.notify_all()
+        return worker
+
+    def _start(self) -> _Worker:
+        """A new worker process with its engine open (the caller has counted it in `_live`)."""
+        try:
+            ours, theirs = self._context.Pipe()
+            process = self._context.Process(target=worker_main, args=(self.spec, theirs), daemon=True)
+            process.start()
+            theirs.close()
+            if not ours.poll(START_TIMEOUT):
+                raise WorkerLost(f"a query worker did not open its engine within {START_TIMEOUT:g} s")
+            status, value = ours.recv()
+        except BaseException as error:
+            with self._cond:
+                self._live -= 1
+                self._cond.notify_all()
+            if isinstance(error, WorkerLost):
+                raise
+            raise WorkerLost(f"a query worker could not start: {one_line(error)}") from None
+        if status != "ready":
+            with self._cond:
+                self._live -= 1
+                self._cond.notify_all()
+            raise WorkerLost(f"a query worker could not open its engine: {value}")
+        with self._cond:
+            self._counters.started += 1
+        return _Worker(process, ours)
+
+    def _prestart(self) -> None:
+        """Start one worker in the background when fewer than `size` exist (after a kill, say)."""
+        with self._cond:
+            if self._closed or self._live >= self.size:
+                return
+            self._live += 1
+        try:
+            worker = self._start()
+        except EngineError as error:
+            log.warning("govkg: %s", error)
+            return
+        self._release(worker, fresh=True)
+
+    def _exchange(self, worker: _Worker, message: tuple[Any, ...], end: float, seconds: float) -> tuple[str, Any]:
+        """Send the job and wait for its outcome until the deadline (plus the grace), killing the worker past it."""
+        try:
+            worker.conn.send(message)
+            if worker.conn.poll(max(0.0, end - time.monotonic()) + GRACE):
+                return worker.conn.recv()
+        except (EOFError, OSError):
+            raise self._lost(worker) from None
+        worker.killed_for = worker.killed_for or "deadline"
+        _kill(worker)
+        if worker.killed_for == "memory":
+            raise self._lost(worker)
+        raise DeadlineExceeded(f"query exceeded the {seconds:g} s deadline and was stopped")
+
+    def _lost(self, worker: _Worker) -> EngineError:
+        """The error for a worker that died during a job."""
+        _kill(worker)
+        if worker.killed_for == "memory":
+            return MemoryLimitExceeded(
+                f"query used more than the {_size(self.memory or 0)} memory limit and was stopped"
+            )
+        code = worker.process.exitcode
+        how = f"signal {-code}" if isinstance(code, int) and code < 0 else f"exit code {code}"
+        worker.killed_for = "lost"
+        return WorkerLost(f"query stopped its worker process ({how}); the worker was replaced")
+
+    def _release(self, worker: _Worker, fresh: bool = False) -> None:
+        """Put a worker back in the idle list (or stop it if the pool is closing)."""
+        with self._cond:
+            self._busy.discard(worker)
+            if not self._closed:
+                self._idle.append(worker)
+                self._cond.notify_all()
+                return
+        _stop(worker)
+
+    def _discard(self, worker: _Worker) -> None:
+        """Forget a worker whose job failed on the way (killed, lost, or interrupted), and start a replacement."""
+        _kill(worker)
+        with self._cond:
+            self._busy.discard(worker)
+            self._forget(worker, worker.killed_for or "lost")
+        self.warm(1)
+
+    def _forget(self, worker: _Worker, reason: str) -> None:
+        """Count a dead worker out (the condition's lock is held)."""
+        self._live -= 1
+        self._counters.restart(reason)
+        log.warning("govkg: query worker %s stopped (%s)", worker.process.pid, reason)
+        self._cond.notify_all()
+
+    def _watch(self) -> None:
+        """Kill any busy worker whose resident memory passes the limit (docs/reliability.md, memory)."""
+        while not self._closed:
+            with self._cond:
+                while not self._busy and not self._closed:
+                    self._cond.wait()
+                busy = list(self._busy)
+            for worker in busy:
+                if worker.killed_for is None and _resident(worker.process.pid) > (self.memory or 0):
+                    worker.killed_for = "memory"
+                    _signal(worker.process.pid, signal.SIGKILL)
+            time.sleep(WATCH_INTERVAL)
+
+
+def _resident(pid: int | None) -> int:
+    """A process's resident memory in bytes (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _signal(pid: int | None, sig: int) -> None:
+    if pid:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+
+
+def _kill(worker: _Worker) -> None:
+    """Kill a worker at once and reap it."""
+    _signal(worker.process.pid, signal.SIGKILL)
+    worker.process.join(5)
+    worker.conn.close()
+
+
+def _stop(worker: _Worker) -> None:
+    """Ask an idle worker to exit (closing its pipe), then make sure it has."""
+    worker.conn.close()
+    worker.process.join(2)
+    if worker.process.is_alive():
+        _kill(worker)
+
+
+def _size(n: int) -> str:
+    """A byte count for people: 2 GB, 512 MB."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= scale:
+            return f"{n / scale:g} {unit}"
+    return f"{n} bytes"
