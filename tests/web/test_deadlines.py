@@ -22,10 +22,26 @@ RUNAWAY = sorted(Path(__file__).with_name("runaway").glob("*.rq"))
 FAST = "ASK { ?s a ?class }"
 
 
-@pytest.fixture(scope="module", params=["development", "production"])
-def server(request: pytest.FixtureRequest, built: Path) -> Iterator[LiveServer]:
-    """A server with a 2 s deadline and enough workers for every runaway query at once, plus fast ones."""
-    mode = ["--production"] if request.param == "production" else []
+@pytest.fixture(scope="module")
+def development(built: Path) -> Iterator[LiveServer]:
+    """The development server with a 2 s deadline and enough workers for every runaway query at once, plus fast
+    ones."""
+    yield from _started(built, [])
+
+
+@pytest.fixture(scope="module")
+def production(built: Path) -> Iterator[LiveServer]:
+    """The production server, likewise (the cases that take longest run on it only)."""
+    yield from _started(built, ["--production"])
+
+
+@pytest.fixture(params=["development", "production"])
+def server(request: pytest.FixtureRequest) -> LiveServer:
+    """Each kind of server."""
+    return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
+
+
+def _started(built: Path, mode: list[str]) -> Iterator[LiveServer]:
     live = start_server(
         "--dataset", str(built), "--timeout", str(TIMEOUT), "--workers", str(len(RUNAWAY) + 2), *mode,
         env={"GOVKG_QUERY_MEMORY": "1000000000", "GOVKG_RESPONSE_CACHE_BYTES": "0"},
@@ -84,7 +100,8 @@ def fast_queries_while(server: LiveServer, busy_seconds: float) -> list[tuple[in
 
 
 @pytest.mark.parametrize("case", RUNAWAY, ids=[c.stem for c in RUNAWAY])
-def test_a_runaway_query_is_stopped_on_time_while_others_are_answered(server: LiveServer, case: Path) -> None:
+def test_a_runaway_query_is_stopped_on_time_while_others_are_answered(production: LiveServer, case: Path) -> None:
+    server = production
     before = sum(health(server)["workers"]["restarts"].values())
     with ThreadPoolExecutor(2) as pool:
         runaway = pool.submit(ask, server, case.read_text(encoding="utf-8"), accept_for(case))
@@ -105,7 +122,8 @@ def test_every_runaway_query_at_once_with_fast_queries(server: LiveServer) -> No
     assert answers and all(status == 200 and seconds < 1 for status, seconds in answers), answers
 
 
-def test_ten_timeouts_in_a_row_leave_the_server_idle_and_answering(server: LiveServer) -> None:
+def test_ten_timeouts_in_a_row_leave_the_server_idle_and_answering(production: LiveServer) -> None:
+    server = production
     query = (RUNAWAY[0].parent / "cartesian-count.rq").read_text(encoding="utf-8")
     for _ in range(10):
         assert_stopped_on_time(*ask(server, query))

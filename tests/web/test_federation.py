@@ -165,6 +165,21 @@ REFUSALS = {
     "localhost.": ("SERVICE <{url_localhost_dot}> {{ ?s ?p ?o }}", "SERVICE is not allowed to <{url_localhost_dot}>"),
     "hex address": ("SERVICE <{url_hex}> {{ ?s ?p ?o }}", "SERVICE is not allowed to <{url_hex}>"),
     "decimal address": ("SERVICE <{url_decimal}> {{ ?s ?p ?o }}", "SERVICE is not allowed to <{url_decimal}>"),
+    "octal address": ("SERVICE <{url_octal}> {{ ?s ?p ?o }}", "SERVICE is not allowed to <{url_octal}>"),
+    "short address": ("SERVICE <{url_short}> {{ ?s ?p ?o }}", "SERVICE is not allowed to <{url_short}>"),
+    "ipv4-mapped ipv6": (
+        "SERVICE <http://[::ffff:127.0.0.1]:{port}/> {{ ?s ?p ?o }}",
+        "SERVICE is not allowed to <http://[::ffff:127.0.0.1]:{port}/>",
+    ),
+    "ipv4-mapped ipv6 in hex": (
+        "SERVICE <http://[::ffff:7f00:1]:{port}/> {{ ?s ?p ?o }}",
+        "SERVICE is not allowed to <http://[::ffff:7f00:1]:{port}/>",
+    ),
+    "subquery in a group": ("{{ SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}", NOT_ALLOWED),
+    "silent in a subquery in optional": (
+        "?a ?b ?c OPTIONAL {{ SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?a ?p ?o }} }} }}",
+        NOT_ALLOWED,
+    ),
     "ipv6 loopback": (
         "SERVICE <http://[::1]:{port}/> {{ ?s ?p ?o }}",
         "SERVICE is not allowed to <http://[::1]:{port}/>",
@@ -213,6 +228,8 @@ def test_a_service_not_allowlisted_is_a_400_before_any_io(
             ("_localhost_dot", "localhost."),
             ("_hex", "0x7f000001"),
             ("_decimal", "2130706433"),
+            ("_octal", "0177.0.0.1"),
+            ("_short", "127.1"),
         ]
     }
     text = f"PREFIX loop: <{urls['url']}/> SELECT * WHERE {{ {pattern.format(port=port, **urls)} }}"

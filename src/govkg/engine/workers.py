@@ -48,7 +48,9 @@ T = TypeVar("T")
 Job = Callable[..., T]  # job(engine, deadline, *args) -> value; a module-level function (sent by reference)
 GRACE = 0.25  # seconds a worker has after its deadline to report it itself before it is killed
 START_TIMEOUT = 120.0  # seconds a new worker may take to open its engine
-WATCH_INTERVAL = 0.02  # seconds between two reads of the busy workers' resident memory
+WATCH_INTERVAL = 0.02  # seconds between two looks at the busy workers (resident memory, running time)
+LONG_JOB = 1.0  # seconds after which a job's worker runs at a lower CPU priority
+DEMOTED_NICE = 10  # that priority (CFS gives a nice-0 process about 9 times its CPU share)
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -142,6 +144,8 @@ class _Worker:
     process: Any  # multiprocessing's process object (its type depends on the start method)
     conn: Connection
     killed_for: str | None = None
+    started: float | None = None  # when its current job started (monotonic), None when idle
+    demoted: bool = False  # running at a lower CPU priority (a long job)
 
 
 @dataclass
@@ -167,8 +171,7 @@ class Workers:
         self._cond = threading.Condition()
         self._counters = _Counters()
         self._closed = False
-        if memory:
-            threading.Thread(target=self._watch, name="govkg-memory-watch", daemon=True).start()
+        threading.Thread(target=self._watch, name="govkg-worker-watch", daemon=True).start()
 
     def run(self, job: Job[T], args: Sequence[Any], seconds: float) -> T:
         """Run the job in a free worker (starting one if fewer than `size` exist); see the class."""
@@ -269,6 +272,7 @@ class Workers:
 
     def _exchange(self, worker: _Worker, message: tuple[Any, ...], end: float, seconds: float) -> tuple[str, Any]:
         """Send the job and wait for its outcome until the deadline (plus the grace), killing the worker past it."""
+        worker.started = time.monotonic()
         try:
             worker.conn.send(message)
             if worker.conn.poll(max(0.0, end - time.monotonic()) + GRACE):
@@ -288,13 +292,21 @@ class Workers:
             return MemoryLimitExceeded(
                 f"query used more than the {_size(self.memory or 0)} memory limit and was stopped"
             )
+        worker.process.join(1)  # it is gone already: this only collects its exit status
         code = worker.process.exitcode
         how = f"signal {-code}" if isinstance(code, int) and code < 0 else f"exit code {code}"
         worker.killed_for = "lost"
         return WorkerLost(f"query stopped its worker process ({how}); the worker was replaced")
 
     def _release(self, worker: _Worker, fresh: bool = False) -> None:
-        """Put a worker back in the idle list (or stop it if the pool is closing)."""
+        """Put a worker back in the idle list at its normal priority (or stop it if the pool is closing, or if its
+        priority cannot be raised again without privileges: a fresh one replaces it)."""
+        worker.started = None
+        if worker.demoted and not _renice(worker.process.pid, 0):
+            worker.killed_for = "retired"
+            self._discard(worker)
+            return
+        worker.demoted = False
         with self._cond:
             self._busy.discard(worker)
             if not self._closed:
@@ -319,17 +331,33 @@ class Workers:
         self._cond.notify_all()
 
     def _watch(self) -> None:
-        """Kill any busy worker whose resident memory passes the limit (docs/reliability.md, memory)."""
+        """Kill any busy worker whose resident memory passes the limit, and lower the CPU priority of one whose
+        job has run longer than LONG_JOB, so a few runaway queries cannot starve the fast ones of CPU while
+        they wait for their deadline (docs/reliability.md)."""
         while not self._closed:
             with self._cond:
                 while not self._busy and not self._closed:
                     self._cond.wait()
                 busy = list(self._busy)
+            now = time.monotonic()
             for worker in busy:
-                if worker.killed_for is None and _resident(worker.process.pid) > (self.memory or 0):
+                if self.memory and worker.killed_for is None and _resident(worker.process.pid) > self.memory:
                     worker.killed_for = "memory"
                     _signal(worker.process.pid, signal.SIGKILL)
+                elif worker.started is not None and not worker.demoted and now - worker.started > LONG_JOB:
+                    worker.demoted = _renice(worker.process.pid, DEMOTED_NICE)
             time.sleep(WATCH_INTERVAL)
+
+
+def _renice(pid: int | None, nice: int) -> bool:
+    """Set a process's nice value; False if the system does not allow it."""
+    if not pid:
+        return False
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, nice)
+    except OSError:
+        return False
+    return True
 
 
 def _resident(pid: int | None) -> int:
@@ -348,10 +376,13 @@ def _signal(pid: int | None, sig: int) -> None:
 
 
 def _kill(worker: _Worker) -> None:
-    """Kill a worker at once and reap it."""
+    """Kill a worker at once; reap it in the background (a process holding gigabytes takes a while to go, and
+    the client's answer must not wait for that)."""
+    if worker.conn.closed:
+        return  # killed already
     _signal(worker.process.pid, signal.SIGKILL)
-    worker.process.join(5)
     worker.conn.close()
+    threading.Thread(target=worker.process.join, name="govkg-reap", daemon=True).start()
 
 
 def _stop(worker: _Worker) -> None:

@@ -29,7 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "BASE_IRI": DEFAULT_BASE,
     "ENGINE": DEFAULT,  # a kind of govkg.engine.ENGINES: "oxigraph" or "rdflib"
     "QUERY_TIMEOUT": 30,  # seconds per query (the worker running it is killed past it: 503 with Retry-After)
-    "QUERY_WORKERS": 4,  # worker processes queries run in (0: threads of this process, deadlines not enforced)
+    "QUERY_WORKERS": 8,  # worker processes queries run in (0: threads of this process, deadlines not enforced)
     "QUERY_MEMORY": 2_000_000_000,  # bytes of resident memory a query worker may use (killed past it; 0: no limit)
     "QUERY_THREADS": 8,  # threads for in-process work (reconciliation; every query when QUERY_WORKERS is 0)
     "HTML_ROW_LIMIT": 1000,  # rows shown on an HTML results page

@@ -63,6 +63,6 @@ class _Workers(Collector):
         restarts = CounterMetricFamily(
             "govkg_query_worker_restarts", "Query workers killed or lost, by reason", labels=["reason"]
         )
-        for reason in ("deadline", "memory", "lost"):
+        for reason in ("deadline", "memory", "lost", "retired"):
             restarts.add_metric([reason], status.restarts.get(reason, 0))
         yield restarts
