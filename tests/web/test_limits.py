@@ -4,6 +4,7 @@ URLs never come from an unchecked Host header; every term kind renders in every 
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -164,3 +165,25 @@ def test_too_many_queries_from_one_client_is_a_429(live: LiveServer) -> None:
     assert statuses.count(200) >= 2 and 429 in statuses and set(statuses) <= {200, 429}, answers
     refused = [text for status, text in answers if status == 429]
     assert all("MAX_CLIENT_QUERIES" in text and text.count("\n") == 1 for text in refused)
+
+
+def test_half_open_connections_hold_no_thread(built: Path) -> None:
+    """Slowloris: 40 connections that send half a request head (and trickle more) while the production server has
+    4 request threads; a real request is still answered at once."""
+    server = start_server("--dataset", str(built), "--production", "--threads", "4")
+    sockets = []
+    try:
+        for _ in range(40):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            sockets.append(sock)
+        for sock in sockets:
+            sock.sendall(b"a")
+        started = time.monotonic()
+        request = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        status, _ = status_and_body(raw(server, request, timeout=10))
+        assert status == 200 and time.monotonic() - started < 1
+    finally:
+        for sock in sockets:
+            sock.close()
+        server.stop()
