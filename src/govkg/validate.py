@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyshacl
 from rdflib import Graph, URIRef
@@ -52,11 +54,13 @@ class ShapesError(GovkgError):
     """Shapes pySHACL cannot run (e.g. a SPARQL constraint that does not parse); the message is one line."""
 
 
-def validate(data: Graph, shapes: Graph) -> Report:
-    """Validate `data` (which includes the ontology's class hierarchy) against `shapes`."""
+def validate(data: Graph, shapes: Graph, focus: Sequence[Node] | None = None) -> Report:
+    """Validate `data` (which includes the ontology's class hierarchy) against `shapes`; with `focus`, only those
+    nodes (each against the shapes that target it)."""
+    extra: dict[str, Any] = {"focus_nodes": list(focus)} if focus is not None else {}
     try:
         conforms, report_graph, _ = pyshacl.validate(
-            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, **extra
         )
     except Exception as error:  # pySHACL and pyparsing raise many types for broken shapes
         raise ShapesError("the shapes cannot be used: " + one_line(error)) from None

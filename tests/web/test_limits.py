@@ -3,6 +3,7 @@ URLs never come from an unchecked Host header; every term kind renders in every 
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
 from collections.abc import Iterator
@@ -112,7 +113,8 @@ def raw(server: LiveServer, data: bytes, timeout: float = 30) -> bytes:
     """Send bytes on a fresh connection; everything the server answers until it closes."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as sock:
         sock.sendall(data)
-        sock.shutdown(socket.SHUT_WR)
+        with contextlib.suppress(OSError):  # the server may have closed already (it answers before reading all)
+            sock.shutdown(socket.SHUT_WR)
         chunks = []
         while chunk := sock.recv(65536):
             chunks.append(chunk)
@@ -145,7 +147,7 @@ def test_a_long_request_target_is_a_one_line_414(live: LiveServer, size: int) ->
     request = b"GET /sparql?query=" + b"A" * size + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
     try:
         status, text = status_and_body(raw(live, request))
-    except ConnectionResetError:
+    except OSError:  # reset, or not connected any more when the client stops sending
         assert size > 65_536 and "--production" not in live.process.args  # type: ignore[operator]
         return
     assert status == 414 and text.count("\n") == 1 and "<" not in text and "POST" in text, text

@@ -51,6 +51,9 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--threads", type=int, default=16, help="request threads in production (default: 16)")
     p.add_argument("--public-url", help="the public base URL absolute links use (default: $GOVKG_PUBLIC_URL)")
+    p.add_argument("--writable", action="store_true", help="accept authenticated SPARQL Update and Graph Store writes")
+    p.add_argument("--store", type=Path, help="the durable store folder of a writable server (seeded once)")
+    p.add_argument("--tokens", type=Path, help="a file of 'name token' lines (default: $GOVKG_WRITE_TOKENS)")
     p.add_argument("--get", metavar="PATH", help="answer one GET request in-process, print it and exit")
     federation_options(p)
     p.set_defaults(func=cmd_serve)
@@ -64,6 +67,9 @@ def serve_config(args: argparse.Namespace) -> dict[str, object]:
         ("QUERY_TIMEOUT", args.timeout),
         ("QUERY_WORKERS", args.workers),
         ("PUBLIC_URL", args.public_url),
+        ("WRITABLE", args.writable or None),
+        ("STORE", args.store and str(args.store)),
+        ("WRITE_TOKENS_FILE", args.tokens and str(args.tokens)),
         ("DATASET", args.dataset and str(args.dataset)),
         ("GRAPHS", args.graph or None),
         ("SERVICE_ALLOWLIST", [] if args.no_federation else args.allow_service),

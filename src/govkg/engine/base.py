@@ -119,7 +119,8 @@ def fingerprint(sources: Iterable[Source]) -> str:
     digest = hashlib.sha256()
     for source in sources:
         digest.update(f"{source.graph}\n".encode())
-        digest.update(source.path.read_bytes())
+        # A store directory (a writable store's snapshot) is known by the generation written beside its data.
+        digest.update((source.path / "GENERATION").read_bytes() if source.path.is_dir() else source.path.read_bytes())
     return digest.hexdigest()
 
 

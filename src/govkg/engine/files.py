@@ -80,20 +80,29 @@ def _rdf_format(source: Source) -> ox.RdfFormat:
 
 
 def _placed(place: int, source: Source, base: str) -> Iterator[ox.Quad]:
-    """One file's quads, its blank nodes labelled `s<place>-<label>` (two files' `_:b0` are two nodes)."""
-    fmt = _rdf_format(source)
-    data: dict[str, Any] = {"path": str(source.path)}
-    if fmt == ox.RdfFormat.JSON_LD:  # govkg's own context is inlined; any other remote context is refused
-        data = {"input": jsonld.bundle(source.path.read_bytes(), base)}
+    """One file's quads (or an on-disk store's, for a directory), its blank nodes labelled `s<place>-<label>`
+    (two files' `_:b0` are two nodes)."""
     graph = ox.NamedNode(source.graph) if source.graph else None
     prefix = f"s{place}-"
-    for quad in ox.parse(format=fmt, rename_blank_nodes=False, **data):
+    for quad in _parsed(source, base):
         yield ox.Quad(
             _label(quad.subject, prefix),
             quad.predicate,
             _label(quad.object, prefix),
             graph or _label(quad.graph_name, prefix),
         )
+
+
+def _parsed(source: Source, base: str) -> Iterator[ox.Quad]:
+    """The quads of a file as written, or of a store directory (a snapshot of a writable store) as stored."""
+    if source.path.is_dir():
+        yield from ox.Store.read_only(str(source.path))
+        return
+    fmt = _rdf_format(source)
+    data: dict[str, Any] = {"path": str(source.path)}
+    if fmt == ox.RdfFormat.JSON_LD:  # govkg's own context is inlined; any other remote context is refused
+        data = {"input": jsonld.bundle(source.path.read_bytes(), base)}
+    yield from ox.parse(format=fmt, rename_blank_nodes=False, **data)
 
 
 def _label(term: Any, prefix: str) -> Any:

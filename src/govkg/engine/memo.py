@@ -5,14 +5,21 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
-from govkg.engine.base import Engine
-
-__all__ = ["Memo"]
+__all__ = ["Generational", "Memo"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+
+class Generational(Protocol):
+    """Anything whose data has a generation: an engine, or the web app's state (whose engine a write replaces)."""
+
+    @property
+    def generation(self) -> str:
+        """Changes whenever the data does."""
+        ...
 
 
 class Memo(Generic[K, V]):
@@ -20,7 +27,7 @@ class Memo(Generic[K, V]):
     At most `size` values are kept (least recently used out first); a value is computed once, by the first
     thread that asks, while the others asking for the same key wait."""
 
-    def __init__(self, engine: Engine, size: int | None = None) -> None:
+    def __init__(self, engine: Generational, size: int | None = None) -> None:
         self.engine, self.size = engine, size
         self._generation = engine.generation
         self._values: OrderedDict[K, V] = OrderedDict()

@@ -41,9 +41,12 @@ def _serve(spec: EngineSpec, conn: Connection) -> None:
     conn.send(("ready", None))
     while True:
         try:
-            job, args, seconds, stated = conn.recv()
+            job, args, seconds, stated, given = conn.recv()
         except (EOFError, OSError):  # the server closed the pipe: exit
             return
+        if given != spec:  # the data changed (a write): open the new snapshot before answering
+            engine.close()
+            spec, engine = given, given.open()
         conn.send(_outcome(engine, job, args, Deadline(seconds, stated)))
 
 

@@ -108,6 +108,10 @@ class Runner(Protocol):
         """How many jobs run, how many could, and the restarts so far."""
         ...
 
+    def respec(self, spec: EngineSpec) -> None:
+        """Serve other data from now on (a writable store's new snapshot)."""
+        ...
+
     def close(self) -> None:
         """Stop accepting jobs and release the workers."""
         ...
@@ -130,6 +134,10 @@ class Threads:
         finally:
             with self._lock:
                 self._busy -= 1
+
+    def respec(self, spec: EngineSpec) -> None:
+        """Serve the engine `spec` opens from now on (the old one is left to the jobs still using it)."""
+        self.engine = spec.open()
 
     def status(self) -> RunnerStatus:
         """Threads busy and free (threads are never restarted)."""
@@ -178,7 +186,7 @@ class Workers:
         end = time.monotonic() + seconds
         worker = self._acquire(end, seconds)
         try:
-            message = (job, tuple(args), max(0.0, end - time.monotonic()), seconds)
+            message = (job, tuple(args), max(0.0, end - time.monotonic()), seconds, self.spec)
             status, value = self._exchange(worker, message, end, seconds)
         except BaseException:
             self._discard(worker)
@@ -187,6 +195,11 @@ class Workers:
         if status == "error":
             raise value
         return value
+
+    def respec(self, spec: EngineSpec) -> None:
+        """Serve other data from now on (a writable store's new snapshot): each worker opens it before its next
+        job; jobs running now finish on the data they started with."""
+        self.spec = spec
 
     def warm(self, count: int = 1) -> None:
         """Start up to `count` workers now (in the background), so the first queries do not wait for them."""

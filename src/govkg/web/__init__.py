@@ -41,6 +41,10 @@ DEFAULTS: dict[str, Any] = {
     "MAX_URI_LENGTH": 32_768,  # bytes of request target (414 past it; POST longer queries)
     "PUBLIC_URL": None,  # the public base URL absolute links are made from (else the Host, if trusted)
     "TRUSTED_HOSTS": ["localhost", "127.0.0.1", "[::1]", "::1"],  # Host values accepted without PUBLIC_URL
+    "WRITABLE": False,  # accept SPARQL Update and Graph Store writes (with a token) into STORE
+    "STORE": None,  # the folder of the durable store (seeded from the served files the first time)
+    "WRITE_TOKENS": "",  # "name:token" items (at least 16 characters each); or a file of them:
+    "WRITE_TOKENS_FILE": None,
     "RESPONSE_CACHE_BYTES": 64_000_000,  # answers to repeated GET /sparql kept per process (0: none)
     # SPARQL 1.1 Federated Query: SERVICE may call these endpoints only (exact IRIs; empty: no SERVICE at all).
     "SERVICE_ALLOWLIST": list(DEFAULT_ALLOWLIST),

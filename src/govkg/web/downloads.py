@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 from govkg import formats
 from govkg.engine import Selection
 from govkg.pages.void import dump_names
-from govkg.web import conneg, jobs, respond
+from govkg.web import conneg, jobs, respond, writes
 from govkg.web.errors import READ_ONLY, HttpError
 from govkg.web.state import State, current
 
@@ -76,12 +76,15 @@ def _send(state: State, graphs: list[str] | None, name: str, media_type: str) ->
 
 @bp.route("/rdf-graph-store", methods=["GET", "HEAD", *WRITES])
 def graph_store() -> Response:
-    """Graph Store Protocol, indirect identification (§4.2): ?default or ?graph=IRI; read-only."""
-    if request.method in WRITES:
-        raise HttpError(403, READ_ONLY)
+    """Graph Store Protocol, indirect identification (§4.2): ?default or ?graph=IRI; writes with a token on a
+    writable server."""
     default, graph = "default" in request.args, request.args.getlist("graph")
+    if request.method in WRITES and not writes.writable():
+        raise HttpError(403, READ_ONLY)
     if default == bool(graph) or len(graph) > 1:
         raise HttpError(400, "give either ?default or one ?graph=IRI (Graph Store Protocol §4.2)")
+    if request.method in WRITES:
+        return writes.graph_write(request.method, None if default else graph[0])
     return _graph(None if default else graph[0])
 
 
@@ -89,7 +92,9 @@ def graph_store() -> Response:
 def direct(name: str) -> Response:
     """Graph Store Protocol, direct identification (§4.1): the graph <base>graph/NAME."""
     if request.method in WRITES:
-        raise HttpError(403, READ_ONLY)
+        if not writes.writable():
+            raise HttpError(403, READ_ONLY)
+        return writes.graph_write(request.method, current().base + "graph/" + name)
     return _graph(current().base + "graph/" + name)
 
 

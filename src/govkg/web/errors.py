@@ -20,6 +20,7 @@ from govkg.engine.workers import MemoryLimitExceeded, WorkerLost
 from govkg.errors import GovkgError, one_line
 from govkg.federation import FederationError, RemoteError
 from govkg.reconcile import ReconcileError
+from govkg.store import ChangeRefused
 
 __all__ = ["STATUSES", "ConfigError", "HttpError", "WebError", "plain", "reason", "register"]
 
@@ -102,11 +103,13 @@ def _lookup(table: Mapping[type[BaseException], object], error: BaseException, d
 
 def _govkg(error: GovkgError) -> Response:
     """Any govkg error: its status, its one line, its headers."""
-    _count(f"http_{error.status}" if isinstance(error, HttpError) else type(error).__name__)
+    _count(f"http_{error.status}" if isinstance(error, HttpError | ChangeRefused) else type(error).__name__)
+    if isinstance(error, ChangeRefused):
+        current_app.extensions["govkg.metrics"].writes.labels("rejected").inc()
     if isinstance(error, DeadlineExceeded):
         current_app.extensions["govkg.metrics"].timeouts.inc()
-    if isinstance(error, HttpError):
-        return plain(error.status, str(error), error.headers)
+    if isinstance(error, HttpError | ChangeRefused):
+        return plain(error.status, str(error), getattr(error, "headers", {}))
     status = int(_lookup(STATUSES, error, 500))  # type: ignore[call-overload]
     if status >= 500 and not isinstance(error, DeadlineExceeded | RemoteError | MemoryLimitExceeded):
         log.error("%s: %s", type(error).__name__, error)

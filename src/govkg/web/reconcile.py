@@ -48,7 +48,7 @@ PREVIEW_PROPERTIES = (
 def _index_memo(setup: BlueprintSetupState) -> None:
     """One lazily built index per app and data generation, over the dataset the app serves."""
     state = setup.app.extensions["govkg"]
-    setup.app.extensions["govkg.reconcile"] = Memo(state.engine)
+    setup.app.extensions["govkg.reconcile"] = Memo(state)
 
 
 def _index() -> Index:

@@ -49,8 +49,8 @@ class Resources:
 
     def __init__(self, state: State) -> None:
         self.state = state
-        self.pages: Memo[str, tuple[Page | Catalogue, Graph]] = Memo(state.engine, CACHE_SIZE)
-        self.parts: Memo[str, Any] = Memo(state.engine)  # the index, and the labels and blank nodes read so far
+        self.pages: Memo[str, tuple[Page | Catalogue, Graph]] = Memo(state, CACHE_SIZE)
+        self.parts: Memo[str, Any] = Memo(state)  # the index, and the labels and blank nodes read so far
 
     def index(self) -> description.Index:
         """Every IRI under the base the dataset mentions."""

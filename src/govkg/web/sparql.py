@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from govkg.engine import FORMS, Selection, guard
 from govkg.namespaces import graph_iri
 from govkg.pages.service import service_description
-from govkg.web import conneg, jobs, respond
+from govkg.web import conneg, jobs, respond, writes
 from govkg.web.errors import READ_ONLY, HttpError
 from govkg.web.state import State, current
 
@@ -41,10 +41,29 @@ class Operation:
 @bp.route("/sparql", methods=["GET", "HEAD", "POST"])
 def endpoint() -> Response:
     """Answer a query (SPARQL 1.1 Protocol §2.1) or, for a bare GET, describe the service (SD §2)."""
+    if request.method == "POST" and writes.writable():
+        update = _update()
+        if update is not None:
+            return writes.update(update)
     operation = _operation()
     if operation.query is None:
         return _service_description()
     return _answer(operation)
+
+
+def _update() -> str | None:
+    """The update of a POST (SPARQL 1.1 Protocol §2.2: `update=` in a form, or an application/sparql-update
+    body), or None for a query."""
+    if request.mimetype == UPDATE:
+        return _utf8(request.get_data(cache=False))
+    if request.mimetype == FORM:
+        updates = request.form.getlist("update")
+        if len(updates) > 1:
+            raise HttpError(400, "give exactly one update (SPARQL 1.1 Protocol §2.2)")
+        if updates and "query" in request.form:
+            raise HttpError(400, "give a query or an update, not both")
+        return updates[0] if updates else None
+    return None
 
 
 def _operation() -> Operation:

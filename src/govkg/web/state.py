@@ -3,6 +3,8 @@ by default), and what is computed from the data (counts, dumps), kept per data g
 
 from __future__ import annotations
 
+import shutil
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from io import BytesIO
@@ -10,17 +12,22 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from rdflib import Graph
 from rdflib.term import Node
 
 from govkg import federation, formats
 from govkg.engine import SERVICE_DATASET, Engine, EngineError, Memo, Pool, Source, open_engine
 from govkg.engine.workers import EngineSpec, Runner, Threads, Workers
 from govkg.pages import void
+from govkg.store import DurableStore, Receipt, StoreError, Tokens
+from govkg.store.durable import Check
 from govkg.web import jobs
 from govkg.web.errors import ConfigError
 from govkg.web.gate import Gate
 
-__all__ = ["State", "current", "open_state", "policy", "sources"]
+__all__ = ["KEPT_SNAPSHOTS", "State", "current", "open_state", "policy", "sources"]
+
+KEPT_SNAPSHOTS = 4  # snapshots of a writable store kept on disk (the newest is served)
 
 
 @dataclass
@@ -37,10 +44,38 @@ class State:
     max_query_length: int
     gate: Gate  # concurrent queries per client address
     modified: float  # the newest source file's modification time (Last-Modified)
+    store: DurableStore | None = None  # the writable store (`--writable`), else None: read-only
+    tokens: Tokens = field(default_factory=lambda: Tokens({}))
+    check: Check | None = None  # what every write passes (the SHACL shapes)
     memo: Memo[tuple[str, ...], Any] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.memo = Memo(self.engine, size=256)
+        self.memo = Memo(self, size=256)
+        self._write_lock = threading.Lock()
+
+    def write(self, update: str, editor: str) -> Receipt:
+        """Apply a change to the writable store, then serve its new snapshot (workers open it before their next
+        job; every cache follows the generation)."""
+        assert self.store is not None
+        with self._write_lock:
+            receipt = self.store.apply(update, editor, self.check)
+            self.publish()
+        return receipt
+
+    def publish(self) -> None:
+        """Snapshot the store and serve the snapshot (the server's engine is replaced, the workers told)."""
+        assert self.store is not None
+        folder = self.store.path / "snapshots" / f"{self.store.number:08d}"
+        folder.parent.mkdir(exist_ok=True)
+        if folder.exists():
+            shutil.rmtree(folder)
+        self.store.snapshot(folder)
+        spec = EngineSpec(self.engine.kind, (Source(folder),), self.engine.base, self.policy)
+        previous, self.engine = self.engine, spec.open()
+        self.runner.respec(spec)
+        previous.close()
+        for old in sorted((self.store.path / "snapshots").iterdir())[:-KEPT_SNAPSHOTS]:
+            shutil.rmtree(old, ignore_errors=True)  # a worker still reading one keeps its open files
 
     @property
     def row_limit(self) -> int:
@@ -108,6 +143,8 @@ def open_state(config: Mapping[str, Any]) -> State:
     limits = jobs.Limits(
         *(int(_positive(config, key)) for key in ("HTML_ROW_LIMIT", "MAX_RESULT_ROWS", "MAX_RESULT_BYTES"))
     )
+    if config["WRITABLE"]:
+        return writable_state(config, engine, found, chosen, timeout, limits)
     return State(
         engine,
         runner(config, engine, EngineSpec(engine.kind, tuple(found), engine.base, chosen)),
@@ -119,6 +156,74 @@ def open_state(config: Mapping[str, Any]) -> State:
         Gate(int(_positive(config, "MAX_CLIENT_QUERIES"))),
         max((s.path.stat().st_mtime for s in found), default=0.0),
     )
+
+
+def writable_state(
+    config: Mapping[str, Any],
+    engine: Engine,
+    found: list[Source],
+    chosen: federation.Policy,
+    timeout: float,
+    limits: jobs.Limits,
+) -> State:
+    """The state of a writable server: the durable store at STORE (seeded once from the served files), tokens
+    from WRITE_TOKENS / WRITE_TOKENS_FILE, the shapes every write passes; queries read the store's snapshots."""
+    from govkg import load
+    from govkg.store.checks import shapes_check
+
+    if not config["STORE"]:
+        raise ConfigError("a writable server needs a store folder (STORE, --store DIR)")
+    root = Path(config["ROOT"] or ".")
+    tokens = _tokens(config)
+    try:
+        store = DurableStore(Path(config["STORE"]), engine.base, found)
+    except StoreError as error:
+        raise ConfigError(str(error)) from None
+    spec = EngineSpec(engine.kind, tuple(found), engine.base, chosen)
+    state = State(
+        engine,
+        runner(config, engine, spec),
+        Pool(int(_positive(config, "QUERY_THREADS"))),
+        timeout,
+        chosen,
+        limits,
+        int(_positive(config, "MAX_QUERY_LENGTH")),
+        Gate(int(_positive(config, "MAX_CLIENT_QUERIES"))),
+        max((s.path.stat().st_mtime for s in found), default=0.0),
+        store,
+        tokens,
+        shapes_check(load.shapes_graph(root, engine.base), _ontology(root, engine.base), engine.base),
+    )
+    state.publish()
+    return state
+
+
+def _ontology(root: Path, base: str) -> Graph:
+    """The project ontology's class and property hierarchy: what the shapes' targets and class checks read (the
+    labels and definitions would only slow every check)."""
+    from rdflib.namespace import RDFS
+
+    from govkg import load
+
+    full, hierarchy = load.parse_files(sorted((root / "ontology").glob("*.ttl")), base), Graph()
+    for predicate in (RDFS.subClassOf, RDFS.subPropertyOf):
+        for triple in full.triples((None, predicate, None)):
+            hierarchy.add(triple)
+    return hierarchy
+
+
+def _tokens(config: Mapping[str, Any]) -> Tokens:
+    """The write tokens; ConfigError when there are none (a writable server nobody may write to is a mistake)."""
+    try:
+        if config["WRITE_TOKENS_FILE"]:
+            tokens = Tokens.read(Path(config["WRITE_TOKENS_FILE"]))
+        else:
+            tokens = Tokens.parse(str(config["WRITE_TOKENS"] or ""))
+    except StoreError as error:
+        raise ConfigError(str(error)) from None
+    if not tokens:
+        raise ConfigError("a writable server needs write tokens (WRITE_TOKENS_FILE, --tokens FILE, GOVKG_WRITE_TOKENS)")
+    return tokens
 
 
 def runner(config: Mapping[str, Any], engine: Engine, spec: EngineSpec) -> Runner:

@@ -1,0 +1,220 @@
+"""Authenticated, validated, durable writes (`govkg serve --writable --store DIR`): tokens, the shapes gate,
+atomic and durable commits that survive SIGKILL, the audit graph, and reads that follow every write."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from conftest import LiveServer, start_server
+from govkg.web import ConfigError, create_app
+
+TOKEN = "alice-secret-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+AUDIT = "https://w3id.org/govkg/graph/audit"
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Flask:
+    """A writable app over an empty store (no project data), with one token."""
+    return create_app(
+        {"PROJECT": False, "WRITABLE": True, "STORE": str(tmp_path / "store"), "WRITE_TOKENS": f"alice:{TOKEN}",
+         "TESTING": True, "QUERY_WORKERS": 2, "RESPONSE_CACHE_BYTES": 0}
+    )  # fmt: skip
+
+
+def update(client: FlaskClient, text: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    response = client.post("/sparql", data=text.encode(), content_type="application/sparql-update", headers=headers)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def rows(client: FlaskClient, query: str) -> list[str]:
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_data(as_text=True).splitlines()[1:]
+
+
+def test_writes_need_a_token(scratch: Flask) -> None:
+    client = scratch.test_client()
+    text = "INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 1 } }"
+    status, body = update(client, text)
+    assert status == 401 and body.count("\n") == 1
+    assert client.post("/sparql", data=text, content_type="application/sparql-update").headers["WWW-Authenticate"]
+    assert update(client, text, {"Authorization": "Bearer not-the-token-at-all"})[0] == 403
+    assert update(client, text, {"Cookie": f"token={TOKEN}"})[0] == 401  # never a cookie
+    assert rows(client, "SELECT * WHERE { GRAPH <urn:x:g> { ?s ?p ?o } }") == []
+    status, body = update(client, text, AUTH)
+    assert status == 200 and json.loads(body)["change"] == 1
+    assert rows(client, "SELECT ?o WHERE { GRAPH <urn:x:g> { ?s ?p ?o } }") == ["1"]  # the workers follow
+
+
+def test_each_write_leaves_an_audit_record(scratch: Flask) -> None:
+    client = scratch.test_client()
+    update(client, "INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 1 } }", AUTH)
+    update(client, "DELETE DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 1 } }", AUTH)
+    found = rows(
+        client,
+        f"PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?n ?who ?added ?removed WHERE {{ GRAPH <{AUDIT}> {{ "
+        "?c gk:changeNumber ?n ; prov:wasAssociatedWith ?who ; gk:triplesAdded ?added ; gk:triplesRemoved ?removed ; "
+        "gk:digestBefore ?before ; gk:digestAfter ?after ; prov:endedAtTime ?t } } ORDER BY ?n",
+    )
+    assert found == [
+        "1,https://w3id.org/govkg/editor/alice,1,0",
+        "2,https://w3id.org/govkg/editor/alice,0,1",
+    ]
+
+
+def test_the_audit_and_built_graphs_cannot_be_written(scratch: Flask) -> None:
+    status, body = update(scratch.test_client(), f"INSERT DATA {{ GRAPH <{AUDIT}> {{ <urn:x:a> <urn:x:b> 1 }} }}", AUTH)
+    assert status == 403 and "cannot be written" in body
+
+
+def test_load_and_service_are_refused_in_updates(scratch: Flask) -> None:
+    client = scratch.test_client()
+    assert update(client, "LOAD <http://127.0.0.1:9/data.ttl>", AUTH)[0] == 403
+    text = "INSERT { GRAPH <urn:x:g> { ?s ?p ?o } } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    assert update(client, text, AUTH)[0] == 403
+
+
+def test_a_bad_update_is_a_400_and_changes_nothing(scratch: Flask) -> None:
+    client = scratch.test_client()
+    status, body = update(client, "INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> }", AUTH)
+    assert status == 400 and body.count("\n") == 1
+    assert rows(client, "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }") == []
+
+
+def test_a_fact_without_provenance_is_refused_with_the_report(scratch: Flask) -> None:
+    client = scratch.test_client()
+    fact = (
+        "PREFIX gkd: <https://w3id.org/govkg/id/> INSERT DATA { GRAPH <urn:x:edits> { "
+        'gkd:testland a gk:State ; rdfs:label "Testlande"@fr , "Testland"@en ; gk:iso3166Alpha2 "TL" ; '
+        'gk:iso3166Alpha3 "TLD" ; gk:iso3166Numeric "999" ; gk:participatesIn gkd:s . '
+        'gkd:s a gk:Session ; rdfs:label "séance"@fr , "session"@en . } }'
+    )
+    status, body = update(client, fact, AUTH)
+    assert status == 422 and body.count("\n") == 1, body
+    assert "focus https://w3id.org/govkg/id/" in body and "sh:" in body
+    assert rows(client, "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }") == []  # nothing changed
+    statement = (
+        "PREFIX gkd: <https://w3id.org/govkg/id/> PREFIX gkc: <https://w3id.org/govkg/claim/> "
+        "PREFIX prov: <http://www.w3.org/ns/prov#> INSERT DATA { GRAPH <urn:x:edits> { "
+        "gkc:e1 a gk:EditorStatement ; rdf:subject gkd:testland ; rdf:predicate gk:participatesIn ; "
+        "rdf:object gkd:s ; prov:wasAttributedTo gkd:editor-alice ; "
+        'prov:generatedAtTime "2026-12-06T10:00:00Z"^^xsd:dateTime ; '
+        'rdf:value "On the official list of participants."@en . gkd:editor-alice a gk:Editor ; rdfs:label "Alice" . } }'
+    )
+    status, body = update(client, fact.replace(" } }", "") + statement.split("{ GRAPH <urn:x:edits> {", 1)[1], AUTH)
+    assert status == 200, body
+
+
+def test_graph_store_writes(scratch: Flask) -> None:
+    client = scratch.test_client()
+
+    def send(method: str, body: str, media: str = "text/turtle", headers: dict[str, str] | None = AUTH) -> int:
+        response = client.open("/rdf-graph-store?graph=urn:x:h", method=method, data=body, content_type=media,
+                               headers=headers)  # fmt: skip
+        return response.status_code
+
+    assert send("PUT", "<urn:x:s> <urn:x:p> 1 .") == 201  # created
+    assert send("PUT", "<urn:x:s> <urn:x:p> 2 .") == 200  # replaced
+    assert send("POST", '<urn:x:s> <urn:x:q> "x" .', "application/n-triples") == 200  # merged
+    assert sorted(rows(client, "SELECT ?o WHERE { GRAPH <urn:x:h> { ?s ?p ?o } }")) == ["2", "x"]
+    assert send("DELETE", "") == 200
+    assert send("DELETE", "") == 404
+    assert send("PUT", "x", "text/plain") == 415
+    assert send("PUT", "<a", "text/turtle") == 400
+    assert send("PUT", "<urn:x:s> <urn:x:p> 1 .", headers=None) == 401
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="urn:x:s">'
+        '<p xmlns="urn:x:">&e;</p></rdf:Description></rdf:RDF>',
+    ],
+)
+def test_uploads_fetch_and_read_nothing(scratch: Flask, payload: str) -> None:
+    client = scratch.test_client()
+    response = client.put(
+        "/rdf-graph-store?graph=urn:x:h", data=payload, content_type="application/rdf+xml", headers=AUTH
+    )
+    assert response.status_code in (200, 201, 400)
+    assert not any("root:" in row for row in rows(client, "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }"))
+
+
+def test_remote_jsonld_contexts_are_refused(scratch: Flask) -> None:
+    body = json.dumps({"@context": "http://127.0.0.1:9/context.jsonld", "@id": "urn:x:s", "p": 1})
+    response = scratch.test_client().put(
+        "/rdf-graph-store?graph=urn:x:h", data=body, content_type="application/ld+json", headers=AUTH
+    )
+    assert response.status_code == 400
+
+
+def test_a_writable_server_needs_a_store_and_tokens(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="store folder"):
+        create_app({"PROJECT": False, "WRITABLE": True, "WRITE_TOKENS": f"alice:{TOKEN}"})
+    with pytest.raises(ConfigError, match="write tokens"):
+        create_app({"PROJECT": False, "WRITABLE": True, "STORE": str(tmp_path / "s")})
+    with pytest.raises(ConfigError, match="a token of 16"):
+        create_app({"PROJECT": False, "WRITABLE": True, "STORE": str(tmp_path / "s"), "WRITE_TOKENS": "alice:short"})
+
+
+def test_writes_survive_sigkill_whole_or_not_at_all(tmp_path: Path) -> None:
+    """200 writes of three triples each, the server killed with SIGKILL at random moments and restarted on the same
+    store: every acknowledged write is there after, and no write is there in part."""
+    store, chooser = tmp_path / "store", random.Random(20261206)
+    acknowledged: list[int] = []
+    server = _writable(store)
+    kills, next_kill = 0, chooser.randint(5, 25)
+    try:
+        for n in range(200):
+            if n == next_kill:
+                server.process.send_signal(signal.SIGKILL)  # maybe while a write is being committed
+                server.stop()
+                server, kills, next_kill = _writable(store), kills + 1, n + chooser.randint(5, 25)
+            if _write(server, n):
+                acknowledged.append(n)
+        found = _written(server)
+    finally:
+        server.stop()
+    assert kills >= 5
+    assert set(acknowledged) <= set(found)
+    assert all(count == 3 for count in found.values()), {n: c for n, c in found.items() if c != 3}
+
+
+def _writable(store: Path) -> LiveServer:
+    return start_server(
+        "--no-project", "--writable", "--store", str(store), env={"GOVKG_WRITE_TOKENS": f"alice:{TOKEN}"}
+    )
+
+
+def _write(server: LiveServer, n: int) -> bool:
+    text = f"INSERT DATA {{ GRAPH <urn:x:g> {{ <urn:x:s{n}> <urn:x:a> {n} ; <urn:x:b> {n} ; <urn:x:c> {n} }} }}"
+    request = urllib.request.Request(
+        server.url + "/sparql", data=text.encode(), method="POST",
+        headers={"Content-Type": "application/sparql-update", **AUTH},
+    )  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError):
+        return False
+
+
+def _written(server: LiveServer) -> dict[int, int]:
+    query = "SELECT ?s (COUNT(*) AS ?n) WHERE { GRAPH <urn:x:g> { ?s ?p ?o } } GROUP BY ?s"
+    request = urllib.request.Request(
+        server.url + "/sparql?query=" + urllib.request.quote(query), headers={"Accept": "text/csv"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        lines = response.read().decode().splitlines()[1:]
+    return {int(s.removeprefix("urn:x:s")): int(n) for s, n in (line.split(",") for line in lines)}
