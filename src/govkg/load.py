@@ -14,7 +14,9 @@ from govkg.errors import GovkgError
 from govkg.namespaces import DEFAULT_BASE, bind_prefixes, graph_iri, rebase_iri
 
 __all__ = [
+    "EDITS_FILE",
     "LoadError",
+    "edits",
     "parse_file",
     "parse_files",
     "parse_into",
@@ -81,6 +83,9 @@ def _rebase_term(term: Node, base: str) -> Node:
     return term
 
 
+EDITS_FILE = "edits.trig"  # under data/: the editors' graphs, pulled from a writable store
+
+
 def project_graphs(root: Path, base: str = DEFAULT_BASE) -> dict[str, Graph]:
     """The project's input graphs by name: ontology, entities, asserted, disagreements, source/<stem>."""
     data = root / "data"
@@ -94,7 +99,30 @@ def project_graphs(root: Path, base: str = DEFAULT_BASE) -> dict[str, Graph]:
         graphs["links"] = parse_files([data / "links.ttl"], base)
     for path in sorted((data / "claims").glob("*.ttl")):
         graphs[f"source/{path.stem}"] = parse_file(path, base)
+    if (data / EDITS_FILE).is_file():  # what editors wrote into a writable store (`govkg pull`)
+        graphs.update(edits(data / EDITS_FILE, base))
     return graphs
+
+
+def edits(path: Path, base: str = DEFAULT_BASE) -> dict[str, Graph]:
+    """The editors' graphs of a TriG file written by `govkg pull`, by name (`edits`, `edits/...`); LoadError for
+    a graph outside `<base>graph/edits`."""
+    ds = Dataset()
+    try:
+        ds.parse(path, format="trig", publicID=base)
+    except Exception as error:  # rdflib's parsers raise many types
+        raise LoadError(f"{path}: {_one_line(error)}") from None
+    found: dict[str, Graph] = {}
+    for context in ds.graphs():
+        if len(context) == 0:
+            continue
+        name = str(context.identifier).removeprefix(base + "graph/")
+        if not (name == "edits" or name.startswith("edits/")):
+            raise LoadError(f"{path}: graph <{context.identifier}> is not an editors' graph (<{base}graph/edits…>)")
+        graph = bind_prefixes(Graph(), base)
+        graph += context
+        found[name] = graph
+    return found
 
 
 def shapes_graph(root: Path, base: str = DEFAULT_BASE) -> Graph:

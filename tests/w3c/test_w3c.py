@@ -18,11 +18,11 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 from urllib.request import url2pathname
 
 import pytest
@@ -49,7 +49,11 @@ KINDS = [
     ("sd", "tests passed"),
     ("read", "read tests passed"),
     ("write", "write tests not applicable (refused with 403)"),
+    ("updated", "update tests passed with a write token"),
+    ("written", "write tests passed with a write token"),
+    ("anonymous", "writes without a token refused with 401"),
 ]
+TOKEN = "w3c-editor-token-0123456789"  # the writable servers' one token (name "w3c")
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -335,13 +339,13 @@ def local_path(path: str) -> str:
     raise ValueError(f"a path outside the protocols: {path}")
 
 
-def send(port: int, request: Request) -> Reply:
-    """Send exactly the request's headers (plus Host, and Content-Length with a body) and read the reply."""
+def send(port: int, request: Request, extra: tuple[tuple[str, str], ...] = ()) -> Reply:
+    """Send exactly the request's headers (plus Host, `extra`, and Content-Length with a body) and read the reply."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         conn.putrequest(request.method, local_path(request.path), skip_host=True, skip_accept_encoding=True)
         conn.putheader("Host", f"127.0.0.1:{port}")
-        for name, value in request.headers:
+        for name, value in (*request.headers, *extra):
             conn.putheader(name, value)
         if request.body is not None:
             conn.putheader("Content-Length", str(len(request.body)))
@@ -414,6 +418,25 @@ def replay(server: Served, case: Case) -> bool:
     return False
 
 
+def reset(server: Served) -> None:
+    """Empty the writable store (DROP ALL, with the token; the audit graph stays)."""
+    request = Request("POST", "/sparql/", (("Content-Type", UPDATE),), b"DROP ALL")
+    reply = send(server.port, request, (("Authorization", f"Bearer {TOKEN}"),))
+    assert reply.status == 200, f"DROP ALL: {reply}"
+
+
+def replay_with_token(server: Served, case: Case) -> None:
+    """Send the case's requests in order with the write token, checking every reply (writes included); a
+    Location header a request expects fills $LOCATION$ in the requests after it (the manifest's template)."""
+    location = ""
+    for request in case.requests:
+        if location:
+            request = replace(request, path=request.path.replace("$LOCATION$", quote(location, safe="")))
+        reply = send(server.port, request, (("Authorization", f"Bearer {TOKEN}"),))
+        check(request, reply, server.url + local_path(request.path))
+        location = reply.headers.get("Location") or location
+
+
 # --- Fixtures and tally ---------------------------------------------------------------------------
 
 
@@ -463,6 +486,19 @@ def server(request: pytest.FixtureRequest) -> Iterator[Served | None]:
     live.stop()
 
 
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served | None]:
+    """A writable server over a scratch store seeded with the manifests' graph data, one write token."""
+    if not SUITE.is_dir():
+        yield None
+        return
+    store = tmp_path_factory.mktemp("w3c-store") / "store"
+    args = ("--no-project", "--writable", "--store", str(store), *graph_args())
+    live = start_server(*args, env={"GOVKG_WRITE_TOKENS": f"w3c:{TOKEN}"})
+    yield Served(Variant("oxigraph", False), live.port)
+    live.stop()
+
+
 def counts(section: str, server: Served, kind: str) -> Counter[str]:
     """The section's counter for this server, with one more `kind` run."""
     counter = TALLY.setdefault(f"{section} ({server.variant})", Counter())
@@ -491,6 +527,16 @@ def test_update_is_refused(server: Served, case: Case) -> None:
     counter["update passed"] += 1
 
 
+@pytest.mark.parametrize("case", params([c for c in PROTOCOL if protocol_kind(c) == "update"]))
+def test_protocol_update_with_a_token(writable: Served, case: Case) -> None:
+    """An update test of the SPARQL 1.1 Protocol passes against a writable store when the token is sent."""
+    require_suite()
+    counter = TALLY.setdefault("W3C protocol (oxigraph, writable store)", Counter())
+    counter["updated run"] += 1
+    replay_with_token(writable, case)
+    counter["updated passed"] += 1
+
+
 # --- Graph Store Protocol -------------------------------------------------------------------------
 
 
@@ -510,6 +556,32 @@ def test_gsp_write_is_refused(server: Served, case: Case) -> None:
     counter = counts("W3C GSP", server, "write")
     assert replay(server, case), f"{case.name} never sent its write"
     counter["write passed"] += 1
+
+
+@pytest.mark.parametrize("case", params(GSP))
+def test_gsp_with_a_token(writable: Served, case: Case) -> None:
+    """Every Graph Store Protocol test, writes included, passes against a writable store with the token, each on an
+    emptied store."""
+    require_suite()
+    counter = TALLY.setdefault("W3C GSP (oxigraph, writable store)", Counter())
+    counter["written run"] += 1
+    reset(writable)  # each test expects an empty graph store (it PUTs, then POSTs, the same triples)
+    replay_with_token(writable, case)
+    counter["written passed"] += 1
+
+
+@pytest.mark.parametrize("case", params([c for c in [*PROTOCOL, *GSP] if any(map(is_write, c.requests))]))
+def test_writes_without_a_token_are_refused(writable: Served, case: Case) -> None:
+    """The first write of every writing test, sent without the token to the writable store: 401."""
+    require_suite()
+    counter = TALLY.setdefault("W3C writes without a token (oxigraph, writable store)", Counter())
+    counter["anonymous run"] += 1
+    request = next(r for r in case.requests if is_write(r))
+    if "$LOCATION$" in request.path:
+        request = replace(request, path=request.path.replace("$LOCATION$", "urn%3Ax%3Anone"))
+    reply = send(writable.port, request)
+    assert reply.status == 401 and "WWW-Authenticate" in reply.headers, f"{case.name}: got {reply}"
+    counter["anonymous passed"] += 1
 
 
 # --- Service Description --------------------------------------------------------------------------

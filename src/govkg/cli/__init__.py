@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from govkg import __version__
-from govkg.cli import data, links, query, serve
+from govkg.cli import data, edits, links, query, serve
 from govkg.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, CliError
 from govkg.errors import GovkgError, one_line
 from govkg.namespaces import DEFAULT_BASE
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"base IRI of ontology and data (default: $GOVKG_BASE_IRI or {DEFAULT_BASE})",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (data, query, links, serve):
+    for module in (data, query, links, serve, edits):
         module.add_parsers(sub)
     return parser
 

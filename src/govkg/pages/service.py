@@ -18,6 +18,13 @@ ENT = Namespace("http://www.w3.org/ns/entailment/")
 PROFILE = Namespace("http://www.w3.org/ns/owl-profile/")
 
 
+READ_ONLY = "Read-only: SPARQL Update and LOAD are refused"
+WRITABLE = (
+    "Writable with a bearer token (SPARQL 1.1 Update and the Graph Store Protocol), each change checked with the "
+    "SHACL shapes against its would-be result and recorded in the audit graph; LOAD is refused"
+)
+
+
 def service_description(
     endpoint: str,
     counts: Counts,
@@ -25,10 +32,12 @@ def service_description(
     dataset: str,
     services: Sequence[str] = (),
     limits: Mapping[str, float] | None = None,
+    writable: bool = False,
 ) -> Graph:
     """The SPARQL 1.1 Service Description of the endpoint (SD §3), stating only what it supports;
     `services` are the endpoints SERVICE may call (SD §3.3 sd:BasicFederatedQuery when there are any);
-    `limits` maps gk: limit properties (gk:queryTimeout, gk:maxResultRows, ...) to their values."""
+    `limits` maps gk: limit properties (gk:queryTimeout, gk:maxResultRows, ...) to their values; `writable`:
+    SPARQL 1.1 Update is supported (with a token)."""
     g = bind_prefixes(Graph())
     g.bind("sd", SD)
     g.bind("void", VOID)
@@ -38,6 +47,8 @@ def service_description(
     g.add((service, SD.endpoint, service))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     g.add((service, SD.supportedLanguage, SD.SPARQL10Query))
+    if writable:
+        g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     for name in FORMAT_IRIS:
         g.add((service, SD.resultFormat, FORMATS_NS[FORMAT_IRIS[name]]))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
@@ -58,7 +69,7 @@ def service_description(
             service,
             RDFS.comment,
             Literal(
-                f"Read-only: SPARQL Update and LOAD are refused, {federation} and FROM NAMED select stored graphs "
+                f"{WRITABLE if writable else READ_ONLY}, {federation} and FROM NAMED select stored graphs "
                 "and are never dereferenced, so the service reads no RDF input (no sd:inputFormat). The default graph "
                 "is the union of every named graph, including the OWL 2 RL closure (restricted to the dataset's own "
                 "resources) in the inferred graph; add infer=false to a request to leave that graph out.",

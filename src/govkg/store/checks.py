@@ -58,7 +58,7 @@ def _violations(data: Graph, shapes: Graph, focus: list[Node]) -> list[str]:
     return [f"focus {v.focus}, path {v.path}, {v.constraint}: {v.message}" for v in report.violations]
 
 
-def _focus(after: ox.Store, delta: Delta) -> list[ox.NamedNode | ox.BlankNode]:
+def _focus(after: ox.Store, delta: Delta) -> list[ox.NamedNode]:
     """The nodes to validate: the subjects and objects of the changed triples, what points at them, and the
     subjects and objects of the statement records among them (a removed claim leaves its fact unsourced)."""
     touched: set[ox.NamedNode | ox.BlankNode] = set()
@@ -72,7 +72,8 @@ def _focus(after: ox.Store, delta: Delta) -> list[ox.NamedNode | ox.BlankNode]:
     for quad in delta.removed:
         if quad.predicate in (RDF_SUBJECT, RDF_OBJECT):
             around.update(_nodes((quad.object,)))
-    return sorted(around, key=str)
+    # pySHACL takes IRIs as focus nodes; a blank node is validated as part of the IRI node that holds it.
+    return sorted((n for n in around if isinstance(n, ox.NamedNode)), key=str)
 
 
 def _nodes(terms: Iterable[object]) -> set[ox.NamedNode | ox.BlankNode]:

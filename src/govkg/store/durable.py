@@ -24,7 +24,7 @@ from govkg.engine import guard
 from govkg.engine.base import Source, fingerprint
 from govkg.engine.files import read_quads
 from govkg.errors import one_line
-from govkg.namespaces import PREFIXES, rebase_iri
+from govkg.namespaces import PREFIXES, graph_iri, rebase_iri
 from govkg.store import audit
 from govkg.store.errors import ChangeRefused, StoreError
 
@@ -64,9 +64,10 @@ Infer = Callable[[ox.Store, Delta], tuple[set[ox.Quad], set[ox.Quad]]]  # (infer
 
 
 class DurableStore:
-    """See the module. `protected` graphs (the built ones, the audit graph) cannot be written."""
+    """See the module. The audit graph cannot be written; with `protect` (a project's store), only the editors'
+    graphs (`<base>graph/edits` and those under it) can: the others are remade by the next build."""
 
-    def __init__(self, path: Path, base: str, seed: Sequence[Source] = ()) -> None:
+    def __init__(self, path: Path, base: str, seed: Sequence[Source] = (), protect: bool = True) -> None:
         self.path, self.base = path, base
         path.mkdir(parents=True, exist_ok=True)
         try:
@@ -76,7 +77,8 @@ class DurableStore:
         self._lock = threading.Lock()
         self._prefixes = {p: rebase_iri(iri, base) for p, iri in PREFIXES.items()}  # the endpoint's own
         self._seed(seed)
-        self.protected = frozenset(json.loads((path / MARKER).read_text())["protected"]) | {audit.graph(base)}
+        self.editors = graph_iri("edits", base) if protect else None  # the graphs editors may write, if limited
+        self.protected = frozenset({audit.graph(base)})
         self.number, self.generation = audit.last(self._db, base) or (0, self._seeded_generation())
 
     def _seed(self, seed: Sequence[Source]) -> None:
@@ -87,7 +89,7 @@ class DurableStore:
         self._db.bulk_extend(read_quads(seed, self.base))
         self._db.flush()
         graphs = sorted(g.value for g in self._db.named_graphs() if isinstance(g, ox.NamedNode))
-        record = {"generation": fingerprint(seed) if seed else hashlib.sha256(b"").hexdigest(), "protected": graphs}
+        record = {"generation": fingerprint(seed) if seed else hashlib.sha256(b"").hexdigest(), "seeded": graphs}
         (self.path / MARKER).write_text(json.dumps(record, indent=1))
 
     def _seeded_generation(self) -> str:
@@ -118,9 +120,16 @@ class DurableStore:
             return self._commit(update, editor, delta, (before, after), gained, lost)
 
     def _refuse_protected(self, delta: Delta) -> None:
-        touched = sorted(g for g in delta.graphs if g is not None and g in self.protected)
-        if touched:
-            raise ChangeRefused(f"graph <{touched[0]}> is built from the sources and cannot be written", status=403)
+        """The audit graph is never written by hand; in a project's store, only the editors' graphs are written
+        (every other graph is built from the sources, and the next build would undo the change)."""
+        for name in sorted(delta.graphs, key=lambda g: g or ""):
+            if name in self.protected:
+                raise ChangeRefused(f"graph <{name}> is the audit graph and cannot be written", status=403)
+            if self.editors and not (name == self.editors or (name or "").startswith(self.editors + "/")):
+                where = f"graph <{name}>" if name else "the default graph"
+                raise ChangeRefused(
+                    f"{where} is built from the sources; write to <{self.editors}> or a graph under it", status=403
+                )
 
     def _commit(
         self,

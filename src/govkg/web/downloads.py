@@ -81,6 +81,8 @@ def graph_store() -> Response:
     default, graph = "default" in request.args, request.args.getlist("graph")
     if request.method in WRITES and not writes.writable():
         raise HttpError(403, READ_ONLY)
+    if request.method == "POST" and not default and not graph:
+        return writes.new_graph()
     if default == bool(graph) or len(graph) > 1:
         raise HttpError(400, "give either ?default or one ?graph=IRI (Graph Store Protocol §4.2)")
     if request.method in WRITES:
@@ -106,7 +108,23 @@ def _graph(iri: str | None) -> Response:
     media_type, name = respond.choose("graph")
     if name == "html":
         return _graph_page(state, iri)
+    if iri is None and state.store is not None:
+        return _default_graph(state)
     return _send(state, None if iri is None else [iri], name, media_type)
+
+
+def _default_graph(state: State) -> Response:
+    """A writable store's own default graph (what a Graph Store PUT ?default writes), not the union that queries
+    see as their default graph."""
+    args: tuple[object, ...] = (
+        "CONSTRUCT WHERE { ?s ?p ?o }",
+        Selection((), ()),
+        [],
+        request.headers.get("Accept"),
+        state.limits,
+    )
+    reply = state.runner.run(jobs.answer, args, state.timeout)
+    return respond.data(reply.body, reply.media_type)
 
 
 def _other_params() -> list[tuple[str, str]]:

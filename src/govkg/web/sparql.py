@@ -41,14 +41,26 @@ class Operation:
 @bp.route("/sparql", methods=["GET", "HEAD", "POST"])
 def endpoint() -> Response:
     """Answer a query (SPARQL 1.1 Protocol §2.1) or, for a bare GET, describe the service (SD §2)."""
-    if request.method == "POST" and writes.writable():
+    if writes.writable() and _names_an_update():
+        writes.editor()  # who asks comes first: a client without the token learns nothing else
+        if request.method != "POST":
+            raise HttpError(405, "an update is sent with POST (SPARQL 1.1 Protocol §2.2)", {"Allow": "POST"})
         update = _update()
         if update is not None:
-            return writes.update(update)
+            params = MultiDict(request.args)
+            params.update(request.form if request.mimetype == FORM else MultiDict())
+            using = (params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri"))
+            return writes.update(update, *using)
     operation = _operation()
     if operation.query is None:
         return _service_description()
     return _answer(operation)
+
+
+def _names_an_update() -> bool:
+    """Whether the request carries an update, however well formed."""
+    form = request.form if request.method == "POST" and request.mimetype == FORM else MultiDict()
+    return request.mimetype == UPDATE or "update" in request.args or "update" in form
 
 
 def _update() -> str | None:
@@ -190,6 +202,7 @@ def _service_description() -> Response:
         state.base + "dataset",
         sorted(state.policy.allowlist),
         _limits(state),
+        writable=state.store is not None,
     )
     return respond.graph(graph, "govkg SPARQL endpoint", "service.html", examples=EXAMPLES)
 

@@ -20,7 +20,7 @@ from govkg.engine import SERVICE_DATASET, Engine, EngineError, Memo, Pool, Sourc
 from govkg.engine.workers import EngineSpec, Runner, Threads, Workers
 from govkg.pages import void
 from govkg.store import DurableStore, Receipt, StoreError, Tokens
-from govkg.store.durable import Check
+from govkg.store.durable import Check, Infer
 from govkg.web import jobs
 from govkg.web.errors import ConfigError
 from govkg.web.gate import Gate
@@ -47,6 +47,7 @@ class State:
     store: DurableStore | None = None  # the writable store (`--writable`), else None: read-only
     tokens: Tokens = field(default_factory=lambda: Tokens({}))
     check: Check | None = None  # what every write passes (the SHACL shapes)
+    infer: Infer | None = None  # the inferred graph's update after a write (a project's store)
     memo: Memo[tuple[str, ...], Any] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -58,7 +59,7 @@ class State:
         job; every cache follows the generation)."""
         assert self.store is not None
         with self._write_lock:
-            receipt = self.store.apply(update, editor, self.check)
+            receipt = self.store.apply(update, editor, self.check, self.infer)
             self.publish()
         return receipt
 
@@ -170,13 +171,14 @@ def writable_state(
     from WRITE_TOKENS / WRITE_TOKENS_FILE, the shapes every write passes; queries read the store's snapshots."""
     from govkg import load
     from govkg.store.checks import shapes_check
+    from govkg.store.infer import owl_rl
 
     if not config["STORE"]:
         raise ConfigError("a writable server needs a store folder (STORE, --store DIR)")
     root = Path(config["ROOT"] or ".")
     tokens = _tokens(config)
     try:
-        store = DurableStore(Path(config["STORE"]), engine.base, found)
+        store = DurableStore(Path(config["STORE"]), engine.base, found, protect=bool(config["PROJECT"]))
     except StoreError as error:
         raise ConfigError(str(error)) from None
     spec = EngineSpec(engine.kind, tuple(found), engine.base, chosen)
@@ -193,6 +195,9 @@ def writable_state(
         store,
         tokens,
         shapes_check(load.shapes_graph(root, engine.base), _ontology(root, engine.base), engine.base),
+        owl_rl(load.parse_files(sorted((root / "ontology").glob("*.ttl")), engine.base), engine.base)
+        if config["PROJECT"]
+        else None,
     )
     state.publish()
     return state
