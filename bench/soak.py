@@ -16,12 +16,14 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from threading import Lock
 from urllib.parse import quote
 
 import servers
@@ -37,6 +39,7 @@ SLOW = [
     "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?f ?c LIMIT 10",
 ]
 FORM = "application/x-www-form-urlencoded"
+TOKEN = "soak-token-0123456789abcdef"  # the writable server's token in --writable runs
 # (method, path, body, content type, accept): requests a client gets wrong, each with its own 4xx.
 BAD = [
     ("GET", "/sparql?query=" + quote("SELECT ?x WHERE { ?x ?y }"), None, None, None),
@@ -61,8 +64,11 @@ class Tally:
 
 
 def send(port: int, method: str, path: str, body: bytes | None, ctype: str | None, accept: str | None) -> int:
-    """One request on a fresh connection; the status."""
-    headers = {k: v for k, v in (("Content-Type", ctype), ("Accept", accept or "text/csv")) if v}
+    """One request on a fresh connection; the status (a `Bearer …` accept value is sent as the token)."""
+    auth = accept if accept and accept.startswith("Bearer ") else None
+    headers = {k: v for k, v in (("Content-Type", ctype), ("Accept", None if auth else accept or "text/csv")) if v}
+    if auth:
+        headers["Authorization"] = auth
     conn = http.client.HTTPConnection(servers.HOST, port, timeout=60)
     try:
         conn.request(method, path, body=body, headers=headers)
@@ -73,13 +79,16 @@ def send(port: int, method: str, path: str, body: bytes | None, ctype: str | Non
         conn.close()
 
 
-def client(port: int, end: float, timeout: float, seed: int, tallies: dict[str, Tally], lock: threading.Lock) -> None:
-    """Requests one after another until `end`: 70 % fast, 20 % bad, 10 % past the deadline."""
-    chooser = random.Random(seed)
+def client(port: int, end: float, args: argparse.Namespace, seed: int, tallies: dict[str, Tally], lock: Lock) -> None:
+    """Requests one after another until `end`: 70 % fast (less the writes' share), 20 % bad, 10 % past the
+    deadline, and with --writable a share of writes (half of them refused by the shapes)."""
+    chooser, timeout = random.Random(seed), args.timeout
     while time.monotonic() < end:
         roll = chooser.random()
-        kind = "fast" if roll < 0.7 else "bad" if roll < 0.9 else "slow"
-        if kind == "bad":
+        kind = "write" if roll < args.writes else "fast" if roll < 0.7 else "bad" if roll < 0.9 else "slow"
+        if kind == "write":
+            request = write_request(chooser)
+        elif kind == "bad":
             request = chooser.choice(BAD)
         else:
             query = chooser.choice(FAST if kind == "fast" else SLOW)
@@ -100,11 +109,31 @@ def client(port: int, end: float, timeout: float, seed: int, tallies: dict[str, 
                 tally.unexpected.append(f"{request[0]} {request[1][:80]}: {problem}")
 
 
+def write_request(chooser: random.Random) -> tuple[str, str, bytes, str, str]:
+    """A write with a token: a fact with its editor's statement (accepted), or without it (refused with 422)."""
+    n, sourced = chooser.randrange(10**9), chooser.random() < 0.5
+    statement = (
+        f"gkc:soak-{n} a gk:EditorStatement ; rdf:subject gkd:france ; rdf:predicate gk:participatesIn ; "
+        f"rdf:object gkd:soak-event-{n} ; prov:wasAttributedTo gkd:editor-soak ; "
+        'prov:generatedAtTime "2026-12-06T00:00:00Z"^^xsd:dateTime ; rdf:value "soak"@en . '
+        'gkd:editor-soak a gk:Editor ; rdfs:label "Soak" . '
+    )
+    text = (
+        "PREFIX gkd: <https://w3id.org/govkg/id/> PREFIX gkc: <https://w3id.org/govkg/claim/> "
+        "PREFIX prov: <http://www.w3.org/ns/prov#> INSERT DATA { GRAPH <https://w3id.org/govkg/graph/edits> { "
+        f'gkd:soak-event-{n} a gk:Session ; rdfs:label "séance {n}"@fr , "session {n}"@en . '
+        f"gkd:france gk:participatesIn gkd:soak-event-{n} . {statement if sourced else ''}}} }}"
+    )
+    return "POST", "/sparql", text.encode(), "application/sparql-update", f"Bearer {TOKEN}"
+
+
 def _problem(kind: str, status: str, seconds: float, timeout: float) -> str | None:
     """Why an answer is unexpected, or None."""
     if not status.isdigit():
         return status
     code = int(status)
+    if kind == "write":
+        return None if code in (200, 422) else f"{code} for a write"
     if kind == "slow":
         if code != 503:
             return f"{code} for a query past the deadline"
@@ -137,17 +166,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=16, help="query worker processes (default: 16)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--dataset", type=Path, default=servers.DATASET, help="default: build/govkg.nq")
+    parser.add_argument("--writable", action="store_true", help="a writable server (a fresh store) and some writes")
+    parser.add_argument("--write-share", dest="writes", type=float, default=0.02, help="with --writable (0.02)")
     args = parser.parse_args(argv)
+    args.writes = args.writes if args.writable else 0.0
     servers.dataset_or_exit(args.dataset)
     servers.exit_on_sigterm()
     os.environ["GOVKG_RESPONSE_CACHE_BYTES"] = "0"  # every fast query is evaluated, not replayed
     server = start(args)
     try:
-        tallies, lock = {k: Tally() for k in ("fast", "bad", "slow")}, threading.Lock()
+        tallies, lock = {k: Tally() for k in ("fast", "bad", "slow", "write")}, threading.Lock()
         before = resident(server)
         end = time.monotonic() + args.seconds
         threads = [
-            threading.Thread(target=client, args=(server.port, end, args.timeout, args.seed + n, tallies, lock))
+            threading.Thread(target=client, args=(server.port, end, args, args.seed + n, tallies, lock))
             for n in range(args.clients)
         ]
         for thread in threads:
@@ -167,6 +199,9 @@ def start(args: argparse.Namespace) -> servers.Server:
     argv = [servers.tool("govkg"), "--root", str(servers.ROOT), "serve", "--port", str(port)]
     argv += ["--dataset", str(args.dataset), "--production", "--workers", str(args.workers)]
     argv += ["--timeout", str(args.timeout)]
+    if args.writable:
+        argv += ["--writable", "--store", tempfile.mkdtemp(prefix="govkg-soak-store-")]
+        os.environ["GOVKG_WRITE_TOKENS"] = f"soak:{TOKEN}"
     server = servers.spawn("govkg-soak", argv, port, "/sparql")
     servers.wait_ready(server, "/ready")
     return server
@@ -174,7 +209,10 @@ def start(args: argparse.Namespace) -> servers.Server:
 
 def report(args: argparse.Namespace, tallies: dict[str, Tally], before: int, after: int) -> int:
     """Print the figures; 0 when nothing unexpected happened."""
-    print(f"soak: {args.clients} clients, {args.seconds:g} s, deadline {args.timeout:g} s, {args.workers} workers")
+    writes = f", {args.writes:.0%} writes" if args.writable else ""
+    print(
+        f"soak: {args.clients} clients, {args.seconds:g} s, deadline {args.timeout:g} s, {args.workers} workers{writes}"
+    )
     for kind, tally in tallies.items():
         statuses = ", ".join(f"{s}: {n}" for s, n in sorted(tally.statuses.items()))
         print(f"  {kind:5} {sum(tally.statuses.values()):6d} requests  {statuses}")

@@ -179,13 +179,13 @@ def test_writes_survive_sigkill_whole_or_not_at_all(tmp_path: Path) -> None:
     store, chooser = tmp_path / "store", random.Random(20261206)
     acknowledged: list[int] = []
     server = _writable(store)
-    kills, next_kill = 0, chooser.randint(5, 25)
+    kills, next_kill = 0, chooser.randint(10, 40)
     try:
         for n in range(200):
             if n == next_kill:
                 server.process.send_signal(signal.SIGKILL)  # maybe while a write is being committed
                 server.stop()
-                server, kills, next_kill = _writable(store), kills + 1, n + chooser.randint(5, 25)
+                server, kills, next_kill = _writable(store), kills + 1, n + chooser.randint(10, 40)
             if _write(server, n):
                 acknowledged.append(n)
         found = _written(server)

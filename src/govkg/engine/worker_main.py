@@ -15,14 +15,14 @@ from govkg.engine.errors import EngineError
 from govkg.errors import GovkgError, one_line
 
 if TYPE_CHECKING:
-    from govkg.engine.workers import EngineSpec
+    from govkg.engine.workers import Spec
 
 __all__ = ["main"]
 
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
 
-def main(spec: EngineSpec, conn: Connection) -> None:
+def main(spec: Spec, conn: Connection) -> None:
     """Serve jobs on a thread with a large stack (deep queries recurse in the engines; see deadline.STACK_BYTES)."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C in the terminal is the server's to handle
@@ -32,7 +32,7 @@ def main(spec: EngineSpec, conn: Connection) -> None:
     thread.join()
 
 
-def _serve(spec: EngineSpec, conn: Connection) -> None:
+def _serve(spec: Spec, conn: Connection) -> None:
     try:
         engine = spec.open()
     except GovkgError as error:

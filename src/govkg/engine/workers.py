@@ -37,6 +37,7 @@ __all__ = [
     "MemoryLimitExceeded",
     "Runner",
     "RunnerStatus",
+    "Spec",
     "Threads",
     "WorkerLost",
     "Workers",
@@ -64,6 +65,15 @@ class MemoryLimitExceeded(EngineError):
 
 class WorkerLost(EngineError):
     """The worker running the query died (a native crash or an outside signal) and was replaced."""
+
+
+class Spec(Protocol):
+    """What a worker opens once and hands to every job: an engine (EngineSpec), or another resident object such
+    as a writable store's writer (picklable, compared to tell when it changed)."""
+
+    def open(self) -> Any:
+        """Open it (in the worker process)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -169,7 +179,7 @@ class Workers:
     """Up to `size` worker processes, started when needed, each holding its own engine; every job runs in one
     of them, which is killed and replaced when the job passes its deadline or `memory` bytes of resident memory."""
 
-    def __init__(self, spec: EngineSpec, size: int, memory: int | None = None, preload: Sequence[str] = ()) -> None:
+    def __init__(self, spec: Spec, size: int, memory: int | None = None, preload: Sequence[str] = ()) -> None:
         self.spec, self.size, self.memory = spec, size, memory
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["govkg.engine", *preload])
@@ -196,7 +206,7 @@ class Workers:
             raise value
         return value
 
-    def respec(self, spec: EngineSpec) -> None:
+    def respec(self, spec: Spec) -> None:
         """Serve other data from now on (a writable store's new snapshot): each worker opens it before its next
         job; jobs running now finish on the data they started with."""
         self.spec = spec

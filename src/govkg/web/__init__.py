@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "STORE": None,  # the folder of the durable store (seeded from the served files the first time)
     "WRITE_TOKENS": "",  # "name:token" items (at least 16 characters each); or a file of them:
     "WRITE_TOKENS_FILE": None,
+    "WRITE_TIMEOUT": 120,  # seconds a change may take (its checks included) before the writer is stopped (503)
     "RESPONSE_CACHE_BYTES": 64_000_000,  # answers to repeated GET /sparql kept per process (0: none)
     # SPARQL 1.1 Federated Query: SERVICE may call these endpoints only (exact IRIs; empty: no SERVICE at all).
     "SERVICE_ALLOWLIST": list(DEFAULT_ALLOWLIST),

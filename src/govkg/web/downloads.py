@@ -108,7 +108,7 @@ def _graph(iri: str | None) -> Response:
     media_type, name = respond.choose("graph")
     if name == "html":
         return _graph_page(state, iri)
-    if iri is None and state.store is not None:
+    if iri is None and state.writer is not None:
         return _default_graph(state)
     return _send(state, None if iri is None else [iri], name, media_type)
 

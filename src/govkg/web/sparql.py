@@ -202,7 +202,7 @@ def _service_description() -> Response:
         state.base + "dataset",
         sorted(state.policy.allowlist),
         _limits(state),
-        writable=state.store is not None,
+        writable=state.writer is not None,
     )
     return respond.graph(graph, "govkg SPARQL endpoint", "service.html", examples=EXAMPLES)
 

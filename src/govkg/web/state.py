@@ -3,7 +3,6 @@ by default), and what is computed from the data (counts, dumps), kept per data g
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -12,22 +11,19 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from rdflib import Graph
 from rdflib.term import Node
 
 from govkg import federation, formats
 from govkg.engine import SERVICE_DATASET, Engine, EngineError, Memo, Pool, Source, open_engine
 from govkg.engine.workers import EngineSpec, Runner, Threads, Workers
 from govkg.pages import void
-from govkg.store import DurableStore, Receipt, StoreError, Tokens
-from govkg.store.durable import Check, Infer
+from govkg.store import Receipt, StoreError, Tokens, writer
+from govkg.store.writer import WriterSpec
 from govkg.web import jobs
 from govkg.web.errors import ConfigError
 from govkg.web.gate import Gate
 
-__all__ = ["KEPT_SNAPSHOTS", "State", "current", "open_state", "policy", "sources"]
-
-KEPT_SNAPSHOTS = 4  # snapshots of a writable store kept on disk (the newest is served)
+__all__ = ["State", "current", "open_state", "policy", "sources"]
 
 
 @dataclass
@@ -44,10 +40,9 @@ class State:
     max_query_length: int
     gate: Gate  # concurrent queries per client address
     modified: float  # the newest source file's modification time (Last-Modified)
-    store: DurableStore | None = None  # the writable store (`--writable`), else None: read-only
+    writer: Runner | None = None  # the writer process of a writable store (`--writable`), else None: read-only
     tokens: Tokens = field(default_factory=lambda: Tokens({}))
-    check: Check | None = None  # what every write passes (the SHACL shapes)
-    infer: Infer | None = None  # the inferred graph's update after a write (a project's store)
+    write_timeout: float = 120.0
     memo: Memo[tuple[str, ...], Any] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -55,28 +50,20 @@ class State:
         self._write_lock = threading.Lock()
 
     def write(self, update: str, editor: str) -> Receipt:
-        """Apply a change to the writable store, then serve its new snapshot (workers open it before their next
-        job; every cache follows the generation)."""
-        assert self.store is not None
+        """Apply a change in the writer process, then serve its snapshot (workers open it before their next job;
+        every cache follows the generation)."""
+        assert self.writer is not None
         with self._write_lock:
-            receipt = self.store.apply(update, editor, self.check, self.infer)
-            self.publish()
+            receipt, folder = self.writer.run(writer.apply, (update, editor), self.write_timeout)
+            self.serve(folder)
         return receipt
 
-    def publish(self) -> None:
-        """Snapshot the store and serve the snapshot (the server's engine is replaced, the workers told)."""
-        assert self.store is not None
-        folder = self.store.path / "snapshots" / f"{self.store.number:08d}"
-        folder.parent.mkdir(exist_ok=True)
-        if folder.exists():
-            shutil.rmtree(folder)
-        self.store.snapshot(folder)
+    def serve(self, folder: Path) -> None:
+        """Serve a snapshot of the store: the server's engine is replaced, the query workers told."""
         spec = EngineSpec(self.engine.kind, (Source(folder),), self.engine.base, self.policy)
         previous, self.engine = self.engine, spec.open()
         self.runner.respec(spec)
         previous.close()
-        for old in sorted((self.store.path / "snapshots").iterdir())[:-KEPT_SNAPSHOTS]:
-            shutil.rmtree(old, ignore_errors=True)  # a worker still reading one keeps its open files
 
     @property
     def row_limit(self) -> int:
@@ -167,24 +154,18 @@ def writable_state(
     timeout: float,
     limits: jobs.Limits,
 ) -> State:
-    """The state of a writable server: the durable store at STORE (seeded once from the served files), tokens
-    from WRITE_TOKENS / WRITE_TOKENS_FILE, the shapes every write passes; queries read the store's snapshots."""
-    from govkg import load
-    from govkg.store.checks import shapes_check
-    from govkg.store.infer import owl_rl
-
+    """The state of a writable server: a writer process owning the durable store at STORE (seeded once from the
+    served files), tokens from WRITE_TOKENS / WRITE_TOKENS_FILE; queries read the store's snapshots."""
     if not config["STORE"]:
         raise ConfigError("a writable server needs a store folder (STORE, --store DIR)")
-    root = Path(config["ROOT"] or ".")
     tokens = _tokens(config)
-    try:
-        store = DurableStore(Path(config["STORE"]), engine.base, found, protect=bool(config["PROJECT"]))
-    except StoreError as error:
-        raise ConfigError(str(error)) from None
-    spec = EngineSpec(engine.kind, tuple(found), engine.base, chosen)
+    spec = WriterSpec(
+        Path(config["STORE"]), engine.base, tuple(found), Path(config["ROOT"] or "."), bool(config["PROJECT"])
+    )
+    process = Workers(spec, 1, _count(config, "QUERY_MEMORY") or None, preload=("govkg.store.writer",))
     state = State(
         engine,
-        runner(config, engine, spec),
+        runner(config, engine, EngineSpec(engine.kind, tuple(found), engine.base, chosen)),
         Pool(int(_positive(config, "QUERY_THREADS"))),
         timeout,
         chosen,
@@ -192,29 +173,15 @@ def writable_state(
         int(_positive(config, "MAX_QUERY_LENGTH")),
         Gate(int(_positive(config, "MAX_CLIENT_QUERIES"))),
         max((s.path.stat().st_mtime for s in found), default=0.0),
-        store,
+        process,
         tokens,
-        shapes_check(load.shapes_graph(root, engine.base), _ontology(root, engine.base), engine.base),
-        owl_rl(load.parse_files(sorted((root / "ontology").glob("*.ttl")), engine.base), engine.base)
-        if config["PROJECT"]
-        else None,
+        _positive(config, "WRITE_TIMEOUT"),
     )
-    state.publish()
+    try:
+        state.serve(process.run(writer.snapshot, (), state.write_timeout))
+    except (StoreError, EngineError) as error:
+        raise ConfigError(str(error)) from None
     return state
-
-
-def _ontology(root: Path, base: str) -> Graph:
-    """The project ontology's class and property hierarchy: what the shapes' targets and class checks read (the
-    labels and definitions would only slow every check)."""
-    from rdflib.namespace import RDFS
-
-    from govkg import load
-
-    full, hierarchy = load.parse_files(sorted((root / "ontology").glob("*.ttl")), base), Graph()
-    for predicate in (RDFS.subClassOf, RDFS.subPropertyOf):
-        for triple in full.triples((None, predicate, None)):
-            hierarchy.add(triple)
-    return hierarchy
 
 
 def _tokens(config: Mapping[str, Any]) -> Tokens:

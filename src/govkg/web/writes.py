@@ -30,7 +30,7 @@ CHALLENGE = 'Bearer realm="govkg"'
 
 def writable() -> bool:
     """Whether this server accepts writes at all."""
-    return current().store is not None
+    return current().writer is not None
 
 
 def editor() -> str:
