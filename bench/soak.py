@@ -69,7 +69,7 @@ def send(port: int, method: str, path: str, body: bytes | None, ctype: str | Non
     headers = {k: v for k, v in (("Content-Type", ctype), ("Accept", None if auth else accept or "text/csv")) if v}
     if auth:
         headers["Authorization"] = auth
-    conn = http.client.HTTPConnection(servers.HOST, port, timeout=60)
+    conn = http.client.HTTPConnection(servers.HOST, port, timeout=180)  # a write may queue behind others
     try:
         conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
@@ -209,7 +209,7 @@ def start(args: argparse.Namespace) -> servers.Server:
 
 def report(args: argparse.Namespace, tallies: dict[str, Tally], before: int, after: int) -> int:
     """Print the figures; 0 when nothing unexpected happened."""
-    writes = f", {args.writes:.0%} writes" if args.writable else ""
+    writes = f", {args.writes:.1%} writes" if args.writable else ""
     print(
         f"soak: {args.clients} clients, {args.seconds:g} s, deadline {args.timeout:g} s, {args.workers} workers{writes}"
     )
@@ -222,6 +222,9 @@ def report(args: argparse.Namespace, tallies: dict[str, Tally], before: int, aft
         ok = tallies["fast"].statuses.get("200", 0) / len(fast)
         p50 = statistics.median(fast)
         print(f"  fast queries: {ok:.1%} answered 200; p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
+    written = sorted(tallies["write"].seconds)
+    if written:
+        print(f"  writes: median {statistics.median(written):.1f} s, slowest {written[-1]:.1f} s (serialised)")
     slow = tallies["slow"].seconds
     if slow:
         print(f"  timeouts: slowest answer {max(slow):.2f} s (deadline {args.timeout:g} s + 1 s allowed)")

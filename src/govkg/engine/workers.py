@@ -177,10 +177,13 @@ class _Counters:
 
 class Workers:
     """Up to `size` worker processes, started when needed, each holding its own engine; every job runs in one
-    of them, which is killed and replaced when the job passes its deadline or `memory` bytes of resident memory."""
+    of them, which is killed and replaced when the job passes its deadline or `memory` bytes of resident memory.
+    With `demote`, a job running over LONG_JOB drops to a lower CPU priority (queries; not a store's writer)."""
 
-    def __init__(self, spec: Spec, size: int, memory: int | None = None, preload: Sequence[str] = ()) -> None:
-        self.spec, self.size, self.memory = spec, size, memory
+    def __init__(
+        self, spec: Spec, size: int, memory: int | None = None, preload: Sequence[str] = (), demote: bool = True
+    ) -> None:
+        self.spec, self.size, self.memory, self.demote = spec, size, memory, demote
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["govkg.engine", *preload])
         self._idle: list[_Worker] = []
@@ -367,7 +370,12 @@ class Workers:
                 if self.memory and worker.killed_for is None and _resident(worker.process.pid) > self.memory:
                     worker.killed_for = "memory"
                     _signal(worker.process.pid, signal.SIGKILL)
-                elif worker.started is not None and not worker.demoted and now - worker.started > LONG_JOB:
+                elif (
+                    self.demote
+                    and worker.started is not None
+                    and not worker.demoted
+                    and now - worker.started > LONG_JOB
+                ):
                     worker.demoted = _renice(worker.process.pid, DEMOTED_NICE)
             time.sleep(WATCH_INTERVAL)
 

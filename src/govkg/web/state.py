@@ -162,7 +162,8 @@ def writable_state(
     spec = WriterSpec(
         Path(config["STORE"]), engine.base, tuple(found), Path(config["ROOT"] or "."), bool(config["PROJECT"])
     )
-    process = Workers(spec, 1, _count(config, "QUERY_MEMORY") or None, preload=("govkg.store.writer",))
+    memory = _count(config, "QUERY_MEMORY") or None
+    process = Workers(spec, 1, memory, preload=("govkg.store.writer",), demote=False)
     state = State(
         engine,
         runner(config, engine, EngineSpec(engine.kind, tuple(found), engine.base, chosen)),
