@@ -54,7 +54,7 @@ class ShapesError(GovkgError):
     """Shapes pySHACL cannot run (e.g. a SPARQL constraint that does not parse); the message is one line."""
 
 
-def validate(data: Graph, shapes: Graph, focus: Sequence[Node] | None = None) -> Report:
+def validate(data: Graph, shapes: Graph, focus: Sequence[str] | None = None) -> Report:
     """Validate `data` (which includes the ontology's class hierarchy) against `shapes`; with `focus`, only those
     nodes (each against the shapes that target it)."""
     extra: dict[str, Any] = {"focus_nodes": list(focus)} if focus is not None else {}

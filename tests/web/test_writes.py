@@ -156,12 +156,17 @@ def test_uploads_fetch_and_read_nothing(scratch: Flask, payload: str) -> None:
     assert not any("root:" in row for row in rows(client, "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }"))
 
 
-def test_remote_jsonld_contexts_are_refused(scratch: Flask) -> None:
-    body = json.dumps({"@context": "http://127.0.0.1:9/context.jsonld", "@id": "urn:x:s", "p": 1})
+@pytest.mark.parametrize(
+    "context",
+    ["http://127.0.0.1:9/context.jsonld", "file:///etc/passwd", {"@import": "http://127.0.0.1:9/c.jsonld"}],
+    ids=["remote", "file", "import"],
+)
+def test_remote_jsonld_contexts_are_refused(scratch: Flask, context: object) -> None:
+    body = json.dumps({"@context": context, "@id": "urn:x:s", "urn:x:p": 1})
     response = scratch.test_client().put(
         "/rdf-graph-store?graph=urn:x:h", data=body, content_type="application/ld+json", headers=AUTH
     )
-    assert response.status_code == 400
+    assert response.status_code == 400 and response.get_data(as_text=True).count("\n") == 1
 
 
 def test_a_writable_server_needs_a_store_and_tokens(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import Node
 
 from govkg import validate
 from govkg.namespaces import graph_iri
@@ -30,7 +29,7 @@ def shapes_check(shapes: Graph, ontology: Graph, base: str) -> Check:
     left_out = {graph_iri("inferred", base), graph_iri("audit", base)}
 
     def check(before: ox.Store, after: ox.Store, delta: Delta) -> None:
-        focus = [to_rdflib(n) for n in _focus(after, delta)]
+        focus = [str(n.value) for n in _focus(after, delta)]  # pySHACL reads focus nodes as text (IRIs or CURIEs)
         if not focus:
             return
         if len(focus) > MAX_FOCUS:
@@ -58,7 +57,7 @@ def _graph(store: ox.Store, left_out: set[str]) -> Graph:
     return data
 
 
-def _violations(data: Graph, shapes: Graph, focus: list[Node]) -> list[str]:
+def _violations(data: Graph, shapes: Graph, focus: list[str]) -> list[str]:
     report = validate.validate(data, shapes, focus)
     return [f"focus {v.focus}, path {v.path}, {v.constraint}: {v.message}" for v in report.violations]
 
