@@ -52,6 +52,7 @@ def attack(port: int, case: Path) -> tuple[int, float, str, list[float]]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=5)
+    parser.add_argument("--only", action="append", default=[], help="run only this case (a file stem); repeatable")
     args = parser.parse_args(argv)
     servers.dataset_or_exit(servers.DATASET)
     servers.exit_on_sigterm()
@@ -65,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         print("| query | status | answered after | reason | fast queries meanwhile: median / slowest |")
         print("|---|---|---|---|---|")
-        for case in CASES:
+        for case in [c for c in CASES if not args.only or c.stem in args.only]:
             status, seconds, reason, times = attack(port, case)
             late += status not in (422, 503) or seconds > args.timeout + 1 or max(times, default=0) >= 1
             fast = f"{statistics.median(times) * 1000:.0f} ms / {max(times) * 1000:.0f} ms" if times else "-"
