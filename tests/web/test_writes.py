@@ -281,3 +281,52 @@ def test_the_inferred_graph_follows_a_write(built: Path, root: Path, tmp_path: P
     assert status == 200, body
     # gk:participant is gk:participatesIn's inverse, a sub-property of schema:attendee
     assert sorted(rows(client, ask)) == ["https://schema.org/attendee", "https://w3id.org/govkg/ontology#participant"]
+
+
+def test_a_load_hidden_from_a_token_scan_is_refused(scratch: Flask) -> None:
+    """`?a<?b&&?c='x>` reads as an IRI to a token scan, which would then miss what follows: refused anyway."""
+    text = (
+        "INSERT { <urn:x:s> <urn:x:p> ?c } WHERE { BIND(1 AS ?a) BIND(2 AS ?b) BIND('q' AS ?c) "
+        "FILTER(?a<?b&&?c='x>y') } ; LOAD <http://127.0.0.1:9/internal> INTO GRAPH <urn:x:loaded>"
+    )
+    status, body = update(scratch.test_client(), text, AUTH)
+    assert status == 403 and "LOAD" in body
+
+
+def test_iris_that_look_like_prefixed_names_are_checked_as_themselves(scratch: Flask) -> None:
+    fact = (
+        'INSERT DATA { GRAPH <urn:x:edits> { <schema:testland> a gk:State ; rdfs:label "T"@fr , "T"@en ; '
+        'gk:iso3166Alpha2 "TL" ; gk:iso3166Alpha3 "TLD" ; gk:iso3166Numeric "999" ; gk:participatesIn <prov:s> . '
+        '<prov:s> a gk:Session ; rdfs:label "s"@fr , "s"@en . } }'
+    )
+    assert update(scratch.test_client(), fact, AUTH)[0] == 422
+
+
+def test_blank_nodes_and_triple_terms_are_committed_as_checked(scratch: Flask) -> None:
+    client = scratch.test_client()
+    text = "INSERT DATA { GRAPH <urn:x:a> { <urn:x:s> <urn:x:p> _:b } GRAPH <urn:x:b> { _:b <urn:x:q> 1 } }"
+    assert update(client, text, AUTH)[0] == 200
+    join = "SELECT ?v WHERE { GRAPH <urn:x:a> { <urn:x:s> <urn:x:p> ?b } GRAPH <urn:x:b> { ?b <urn:x:q> ?v } }"
+    assert rows(client, join) == ["1"]
+    assert update(client, "INSERT DATA { GRAPH <urn:x:a> { <urn:x:s> <urn:x:r> 2 } }", AUTH)[0] == 200
+    assert rows(client, join) == ["1"]  # the link between the graphs survives a later change to one of them
+    quoted = "INSERT DATA { GRAPH <urn:x:t> { <urn:x:s> <urn:x:says> <<( <urn:x:a> <urn:x:b> <urn:x:c> )>> } }"
+    assert update(client, quoted, AUTH)[0] == 200
+    assert rows(client, "SELECT ?o WHERE { GRAPH <urn:x:t> { ?s ?p ?o } }") != []
+
+
+def test_an_empty_upload_changes_nothing_and_bad_graph_names_are_400(scratch: Flask) -> None:
+    client = scratch.test_client()
+    assert client.put("/rdf-graph-store?default", data="<urn:x:s> <urn:x:p> 1 .", content_type="text/turtle",
+                      headers=AUTH).status_code == 200  # fmt: skip
+    assert client.post("/rdf-graph-store", data="@prefix ex: <urn:x:> .", content_type="text/turtle",
+                       headers=AUTH).status_code == 201  # fmt: skip
+    assert client.get("/rdf-graph-store?default", headers={"Accept": "application/n-triples"}).data.strip()
+    for path in ("/rdf-graph-store?graph=relative", "/graph/a%20b"):
+        response = client.put(path, data="<urn:x:s> <urn:x:p> 1 .", content_type="text/turtle", headers=AUTH)
+        assert response.status_code == 400, path
+
+
+def test_form_queries_still_work_on_a_writable_server(scratch: Flask) -> None:
+    response = scratch.test_client().post("/sparql", data={"query": "ASK {}"})
+    assert response.status_code == 200 and response.get_json()["boolean"] is True

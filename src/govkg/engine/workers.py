@@ -168,6 +168,7 @@ class Workers:
             process.start()
             theirs.close()
             if not ours.poll(START_TIMEOUT):
+                _kill(_Worker(process, ours))
                 raise WorkerLost(f"a query worker did not open its engine within {START_TIMEOUT:g} s")
             status, value = ours.recv()
         except BaseException as error:

@@ -17,6 +17,7 @@ from govkg.terms import to_rdflib
 
 __all__ = ["MAX_FOCUS", "shapes_check"]
 
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDF_SUBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
 RDF_OBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
 MAX_FOCUS = 500  # nodes validated for one change; a change touching more is refused (send it in parts)
@@ -38,9 +39,9 @@ def shapes_check(shapes: Graph, ontology: Graph, base: str) -> Check:
         # something is the data before the change validated too, to leave out what was reported already (the
         # store keeps derived integer datatypes as xsd:integer, oxigraph/oxigraph#526, which the shapes'
         # datatype checks report on data no change touched).
-        new = _violations(_graph(after, left_out) + ontology, shapes, focus)
+        new = _violations(_graph(after, left_out, ontology), shapes, focus)
         if new:
-            known = set(_violations(_graph(before, left_out) + ontology, shapes, focus))
+            known = set(_violations(_graph(before, left_out, ontology), shapes, focus))
             new = [line for line in new if line not in known]
         if new:
             count = f" ({len(new)} violations; the first)" if len(new) > 1 else ""
@@ -49,12 +50,21 @@ def shapes_check(shapes: Graph, ontology: Graph, base: str) -> Check:
     return check
 
 
-def _graph(store: ox.Store, left_out: set[str]) -> Graph:
-    data = Graph()
+def _graph(store: ox.Store, left_out: set[str], ontology: Graph) -> Graph:
+    """The data to validate, with no prefix bound: pySHACL reads a focus node's text as a prefixed name when its
+    prefix is bound, so `<schema:x>` would be checked as https://schema.org/x, another node."""
+    data = Graph(bind_namespaces="none")
+    for triple in ontology:
+        data.add(triple)
     for quad in store:
-        if getattr(quad.graph_name, "value", None) not in left_out:
-            data.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        if getattr(quad.graph_name, "value", None) in left_out or _has_triple_term(quad):
+            continue  # rdflib (and so pySHACL) has no RDF 1.2 triple terms
+        data.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return data
+
+
+def _has_triple_term(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple)
 
 
 def _violations(data: Graph, shapes: Graph, focus: list[str]) -> list[str]:
@@ -68,6 +78,7 @@ def _focus(after: ox.Store, delta: Delta) -> list[ox.NamedNode]:
     touched: set[ox.NamedNode | ox.BlankNode] = set()
     for quad in delta.added | delta.removed:
         touched.update(_nodes((quad.subject, quad.object)))
+    touched = {n for n in touched if not _is_class(after, n)}  # a class's instances are not what changed
     around = set(touched)
     for node in touched:
         around.update(_nodes(q.subject for q in after.quads_for_pattern(None, None, node, None)))
@@ -78,6 +89,11 @@ def _focus(after: ox.Store, delta: Delta) -> list[ox.NamedNode]:
             around.update(_nodes((quad.object,)))
     # pySHACL takes IRIs as focus nodes; a blank node is validated as part of the IRI node that holds it.
     return sorted((n for n in around if isinstance(n, ox.NamedNode)), key=str)
+
+
+def _is_class(store: ox.Store, node: ox.NamedNode | ox.BlankNode) -> bool:
+    """Whether a node is used as a class (the object of an rdf:type)."""
+    return next(iter(store.quads_for_pattern(None, RDF_TYPE, node, None)), None) is not None
 
 
 def _nodes(terms: Iterable[object]) -> set[ox.NamedNode | ox.BlankNode]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ from govkg.store.errors import ChangeRefused, StoreError
 
 __all__ = ["Check", "Delta", "DurableStore", "Receipt", "data_operations", "diff", "digest"]
 
+# Where LOAD could be a keyword to a parser: like guard's SERVICE scan, deliberately not a token scan (a `<` can be
+# taken for an IRI's bracket and hide the rest of the text); it errs towards refusing (a word ending in "load").
+_LOAD = re.compile(r"(?<![\w?$:])\w*?load(?!\w)", re.IGNORECASE)
 MARKER = "govkg-store.json"  # written once the seed is loaded: a store without it is seeded again
 
 
@@ -172,7 +176,7 @@ class DurableStore:
 def _refuse_io(update: str) -> None:
     """No update may make the server fetch anything: LOAD and SERVICE are refused before evaluation
     (docs/security.md, items 2 and 6)."""
-    if "LOAD" in lexer.keywords(update):
+    if _LOAD.search(lexer.unescape(update)):
         raise ChangeRefused("LOAD is not allowed: govkg never fetches data for an update", status=403)
     if guard.mentions_service(update):
         raise ChangeRefused("SERVICE is not allowed in an update", status=403)
@@ -196,32 +200,51 @@ def _graph(quad: ox.Quad) -> str | None:
 
 
 def _graph_operations(delta: Delta, after: ox.Store) -> list[str]:
-    """The update operations that make the committed graphs equal to `after`'s: a graph whose change involves
-    blank nodes is replaced whole (SPARQL 1.1 Update §3.1.2 cannot name an existing blank node)."""
-    operations = []
-    for name in sorted(delta.graphs, key=lambda g: g or ""):
-        changed = {q for q in delta.added | delta.removed if _graph(q) == name}
-        if any(_has_blank(q) for q in changed):
-            target = f"GRAPH <{name}>" if name else "DEFAULT"
-            whole = {q for q in after if _graph(q) == name}
-            operations += [f"CLEAR SILENT {target}", *data_operations("INSERT", whole)]
-        else:
-            operations += data_operations("DELETE", {q for q in delta.removed if _graph(q) == name})
-            operations += data_operations("INSERT", {q for q in delta.added if _graph(q) == name})
+    """The update operations that make the committed graphs equal to `after`'s. SPARQL 1.1 Update (§3.1.2) cannot
+    name a stored blank node, so every graph whose change involves one is replaced whole, with every graph sharing
+    a blank node with those, in one INSERT DATA (its blank node labels are one scope, so links survive)."""
+    whole = _blank_closure(delta, after)
+    operations = [f"CLEAR SILENT {_target(name)}" for name in sorted(whole, key=lambda g: g or "")]
+    operations += data_operations("INSERT", {q for q in after if _graph(q) in whole})
+    for name in sorted(delta.graphs - whole, key=lambda g: g or ""):
+        operations += data_operations("DELETE", {q for q in delta.removed if _graph(q) == name})
+        operations += data_operations("INSERT", {q for q in delta.added if _graph(q) == name})
     return operations
 
 
-def _has_blank(quad: ox.Quad) -> bool:
-    return any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object))
+def _blank_closure(delta: Delta, after: ox.Store) -> set[str | None]:
+    """The graphs whose change involves a blank node, and the graphs sharing a blank node with them (repeatedly)."""
+    graphs = {_graph(q) for q in delta.added | delta.removed if _blanks(q)}
+    while True:
+        labels = {b for q in after if _graph(q) in graphs for b in _blanks(q)}
+        more = {_graph(q) for q in after if _blanks(q) & labels} - graphs
+        if not more:
+            return graphs
+        graphs |= more
+
+
+def _target(name: str | None) -> str:
+    return f"GRAPH <{name}>" if name else "DEFAULT"
+
+
+def _blanks(quad: ox.Quad) -> set[str]:
+    return {t.value for t in (quad.subject, quad.object) if isinstance(t, ox.BlankNode)}
 
 
 def data_operations(verb: str, quads: set[ox.Quad]) -> list[str]:
-    """`INSERT DATA` / `DELETE DATA` of quads (N-Triples terms are SPARQL terms), or nothing for none."""
+    """`INSERT DATA` / `DELETE DATA` of quads, or nothing for none (N-Triples terms are SPARQL terms; an RDF 1.2
+    triple term is written in its SPARQL form)."""
     if not quads:
         return []
     lines = []
     for quad in sorted(quads, key=str):
-        triple = f"{quad.subject} {quad.predicate} {quad.object} ."
+        triple = f"{_term(quad.subject)} {quad.predicate} {_term(quad.object)} ."
         name = _graph(quad)
         lines.append(f"GRAPH <{name}> {{ {triple} }}" if name else triple)
     return [f"{verb} DATA {{\n" + "\n".join(lines) + "\n}"]
+
+
+def _term(term: object) -> str:
+    if isinstance(term, ox.Triple):
+        return f"<<( {_term(term.subject)} {term.predicate} {_term(term.object)} )>>"
+    return str(term)

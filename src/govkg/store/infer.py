@@ -30,9 +30,10 @@ def owl_rl(ontology: Graph, base: str) -> Infer:
         if not touched:
             return set(), set()
         data, target = _region(after, touched, {inferred, audit}, base), ox.NamedNode(inferred)
-        closure = reason.closure([ontology, data], base)
-        entailed = {_quad(t, target) for t in closure if to_oxigraph(t[0]) in touched}
+        entailed = {_quad(t, target) for t in reason.closure([ontology, data], base)}
         stored = set(after.quads_for_pattern(None, None, None, target))
+        # Whatever the region entails is entailed (OWL 2 RL is monotonic), so it is added wherever its subject is;
+        # what no longer follows is removed only for the touched resources, whose triples the region holds whole.
         return entailed - stored, {q for q in stored if q.subject in touched} - entailed
 
     return infer
@@ -46,8 +47,8 @@ def _region(store: ox.Store, touched: set[ox.NamedNode], left_out: set[str], bas
         found: set[ox.NamedNode] = set()
         for node in frontier:
             for quad in [*store.quads_for_pattern(node, None, None), *store.quads_for_pattern(None, None, node)]:
-                if _name(quad) in left_out:
-                    continue
+                if _name(quad) in left_out or isinstance(quad.object, ox.Triple) or isinstance(quad.subject, ox.Triple):
+                    continue  # the reasoner (rdflib) has no RDF 1.2 triple terms
                 data.add(tuple(to_rdflib(t) for t in (quad.subject, quad.predicate, quad.object)))  # type: ignore[arg-type]
                 if quad.predicate != RDF_TYPE:
                     found |= {

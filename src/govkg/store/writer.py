@@ -16,6 +16,7 @@ from govkg import load
 from govkg.engine.base import Source
 from govkg.store.checks import shapes_check
 from govkg.store.durable import Check, DurableStore, Infer, Receipt
+from govkg.store.errors import StoreError
 from govkg.store.infer import owl_rl
 
 if TYPE_CHECKING:
@@ -40,7 +41,10 @@ class WriterSpec:
     def open(self) -> Writer:
         """Open the store and load what every change is checked with."""
         ontology = load.parse_files(sorted((self.root / "ontology").glob("*.ttl")), self.base)
-        check = shapes_check(load.shapes_graph(self.root, self.base), hierarchy(ontology), self.base)
+        shapes = load.shapes_graph(self.root, self.base)
+        if not len(shapes) or not len(ontology):
+            raise StoreError(f"no shapes or ontology under {self.root}: every write is checked with them (ROOT)")
+        check = shapes_check(shapes, hierarchy(ontology), self.base)
         infer = owl_rl(ontology, self.base) if self.project else None
         store = DurableStore(self.path, self.base, self.seed, protect=self.project)
         return Writer(store, check, infer)

@@ -65,8 +65,9 @@ def dump(filename: str) -> Response:
 
 def _send(state: State, graphs: list[str] | None, name: str, media_type: str) -> Response:
     """Serialised graphs with Content-Length, a weak ETag from the build and Last-Modified; 304 when fresh."""
+    generation = state.generation  # read before the export: an ETag never names newer data than the bytes hold
     response = respond.data(state.export(graphs, name), media_type)
-    response.set_etag(f"{state.generation[:20]}-{'+'.join(graphs or ['all'])}-{name}", weak=True)
+    response.set_etag(f"{generation[:20]}-{'+'.join(graphs or ['all'])}-{name}", weak=True)
     response.last_modified = datetime.fromtimestamp(state.modified, tz=UTC)
     response.cache_control.public = True
     response.cache_control.max_age = 300

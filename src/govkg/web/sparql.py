@@ -48,7 +48,7 @@ def endpoint() -> Response:
         update = _update()
         if update is not None:
             params = MultiDict(request.args)
-            params.update(request.form if request.mimetype == FORM else MultiDict())
+            params.update(_raw_form())
             using = (params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri"))
             return writes.update(update, *using)
     operation = _operation()
@@ -58,9 +58,17 @@ def endpoint() -> Response:
 
 
 def _names_an_update() -> bool:
-    """Whether the request carries an update, however well formed."""
-    form = request.form if request.method == "POST" and request.mimetype == FORM else MultiDict()
-    return request.mimetype == UPDATE or "update" in request.args or "update" in form
+    """Whether the request carries an update, however well formed (the body is read raw and kept, so a query
+    form can still be read after this)."""
+    return request.mimetype == UPDATE or "update" in request.args or "update" in _raw_form()
+
+
+def _raw_form() -> MultiDict[str, str]:
+    """The parameters of a form body, read from the kept bytes (empty for any other body)."""
+    if request.method != "POST" or request.mimetype != FORM:
+        return MultiDict()
+    text = request.get_data(cache=True).decode("utf-8", "replace")
+    return MultiDict(parse_qsl(text, keep_blank_values=True))
 
 
 def _update() -> str | None:
@@ -69,10 +77,11 @@ def _update() -> str | None:
     if request.mimetype == UPDATE:
         return _utf8(request.get_data(cache=False))
     if request.mimetype == FORM:
-        updates = request.form.getlist("update")
+        form = _raw_form()
+        updates = form.getlist("update")
         if len(updates) > 1:
             raise HttpError(400, "give exactly one update (SPARQL 1.1 Protocol §2.2)")
-        if updates and "query" in request.form:
+        if updates and "query" in form:
             raise HttpError(400, "give a query or an update, not both")
         return updates[0] if updates else None
     return None

@@ -3,7 +3,9 @@ by default), and what is computed from the data (counts, dumps), kept per data g
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from io import BytesIO
@@ -16,6 +18,7 @@ from rdflib.term import Node
 from govkg import federation, formats
 from govkg.engine import SERVICE_DATASET, Engine, EngineError, Memo, Pool, Source, open_engine
 from govkg.engine.workers import EngineSpec, Runner, Threads, Workers
+from govkg.errors import GovkgError
 from govkg.pages import void
 from govkg.store import Receipt, StoreError, Tokens, writer
 from govkg.store.writer import WriterSpec
@@ -54,15 +57,26 @@ class State:
         every cache follows the generation)."""
         assert self.writer is not None
         with self._write_lock:
-            receipt, folder = self.writer.run(writer.apply, (update, editor), self.write_timeout)
+            try:
+                receipt, folder = self.writer.run(writer.apply, (update, editor), self.write_timeout)
+            except EngineError:
+                self._recover()  # the writer may have committed before it stopped: serve what the store holds
+                raise
             self.serve(folder)
         return receipt
+
+    def _recover(self) -> None:
+        """After a writer failure, serve a fresh snapshot (a new writer opens the store), if one can be made."""
+        assert self.writer is not None
+        with contextlib.suppress(GovkgError):
+            self.serve(self.writer.run(writer.snapshot, (), self.write_timeout))
 
     def serve(self, folder: Path) -> None:
         """Serve a snapshot of the store: the server's engine is replaced, the query workers told."""
         spec = EngineSpec(self.engine.kind, (Source(folder),), self.engine.base, self.policy)
         previous, self.engine = self.engine, spec.open()
         self.runner.respec(spec)
+        self.modified = time.time()  # Last-Modified of dumps and graphs moves with the data
         previous.close()
 
     @property

@@ -26,6 +26,7 @@ UPLOADS: dict[str, ox.RdfFormat] = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 CHALLENGE = 'Bearer realm="govkg"'
+NOTHING = "INSERT DATA { }"  # the update of an upload with no triples: it changes nothing
 
 
 def writable() -> bool:
@@ -86,6 +87,8 @@ def graph_write(method: str, iri: str | None) -> Response:
     if not writable():
         raise HttpError(403, READ_ONLY)
     name, state = editor(), current()
+    if iri is not None:
+        _check_iri(iri)
     exists = iri is None or iri in state.graphs
     target = f"GRAPH <{iri}>" if iri else "DEFAULT"
     if method == "DELETE":
@@ -96,8 +99,16 @@ def graph_write(method: str, iri: str | None) -> Response:
         raise HttpError(405, f"{method} is not a Graph Store operation", {"Allow": "GET, HEAD, PUT, POST, DELETE"})
     quads = _uploads(iri)
     operations = ([f"CLEAR SILENT {target}"] if method == "PUT" else []) + data_operations("INSERT", quads)
-    receipt = state.write(" ;\n".join(operations) or "CLEAR SILENT GRAPH <urn:govkg:nothing>", name)
+    receipt = state.write(" ;\n".join(operations) or NOTHING, name)
     return _receipt(receipt, 201 if not exists else 200)
+
+
+def _check_iri(iri: str) -> None:
+    """A 400 for a graph name that is not an absolute IRI (RFC 3987)."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError as error:
+        raise HttpError(400, f"not an absolute graph IRI: {iri[:200]!r} ({one_line(error, 100)})") from None
 
 
 def new_graph() -> Response:
@@ -107,7 +118,7 @@ def new_graph() -> Response:
         raise HttpError(403, READ_ONLY)
     name, state = editor(), current()
     iri = f"{state.base}graph/new/{uuid.uuid4().hex}"
-    receipt = state.write(" ;\n".join(data_operations("INSERT", _uploads(iri))) or "CLEAR SILENT DEFAULT", name)
+    receipt = state.write(" ;\n".join(data_operations("INSERT", _uploads(iri))) or NOTHING, name)
     response = _receipt(receipt, 201)
     response.headers["Location"] = iri
     return response
