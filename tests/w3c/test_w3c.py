@@ -425,16 +425,18 @@ def reset(server: Served) -> None:
     assert reply.status == 200, f"DROP ALL: {reply}"
 
 
-def replay_with_token(server: Served, case: Case) -> None:
+def replay_with_token(server: Served, case: Case) -> int:
     """Send the case's requests in order with the write token, checking every reply (writes included); a
-    Location header a request expects fills $LOCATION$ in the requests after it (the manifest's template)."""
-    location = ""
+    Location header a request expects fills $LOCATION$ in the requests after it (the manifest's template).
+    Returns how many replies were checked."""
+    location, checked = "", 0
     for request in case.requests:
         if location:
             request = replace(request, path=request.path.replace("$LOCATION$", quote(location, safe="")))
         reply = send(server.port, request, (("Authorization", f"Bearer {TOKEN}"),))
         check(request, reply, server.url + local_path(request.path))
-        location = reply.headers.get("Location") or location
+        location, checked = reply.headers.get("Location") or location, checked + 1
+    return checked
 
 
 # --- Fixtures and tally ---------------------------------------------------------------------------
@@ -533,7 +535,7 @@ def test_protocol_update_with_a_token(writable: Served, case: Case) -> None:
     require_suite()
     counter = TALLY.setdefault("W3C protocol (oxigraph, writable store)", Counter())
     counter["updated run"] += 1
-    replay_with_token(writable, case)
+    assert replay_with_token(writable, case) == len(case.requests)
     counter["updated passed"] += 1
 
 
@@ -566,7 +568,7 @@ def test_gsp_with_a_token(writable: Served, case: Case) -> None:
     counter = TALLY.setdefault("W3C GSP (oxigraph, writable store)", Counter())
     counter["written run"] += 1
     reset(writable)  # each test expects an empty graph store (it PUTs, then POSTs, the same triples)
-    replay_with_token(writable, case)
+    assert replay_with_token(writable, case) == len(case.requests)
     counter["written passed"] += 1
 
 

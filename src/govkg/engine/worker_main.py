@@ -15,7 +15,7 @@ from govkg.engine.errors import EngineError
 from govkg.errors import GovkgError, one_line
 
 if TYPE_CHECKING:
-    from govkg.engine.workers import Spec
+    from govkg.engine.runner import Spec
 
 __all__ = ["main"]
 

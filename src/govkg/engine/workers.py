@@ -24,31 +24,11 @@ from typing import Any, TypeVar
 
 from govkg.engine.deadline import DeadlineExceeded
 from govkg.engine.errors import EngineError
-from govkg.engine.runner import (
-    EngineSpec,
-    Job,
-    MemoryLimitExceeded,
-    Runner,
-    RunnerStatus,
-    Spec,
-    Threads,
-    WorkerLost,
-    WorkersBusy,
-)
+from govkg.engine.runner import Job, MemoryLimitExceeded, RunnerStatus, Spec, WorkerLost, WorkersBusy
 from govkg.engine.worker_main import main as worker_main
 from govkg.errors import one_line
 
-__all__ = [
-    "EngineSpec",
-    "MemoryLimitExceeded",
-    "Runner",
-    "RunnerStatus",
-    "Spec",
-    "Threads",
-    "WorkerLost",
-    "Workers",
-    "WorkersBusy",
-]
+__all__ = ["Workers"]
 
 log = logging.getLogger("govkg")
 T = TypeVar("T")

@@ -16,7 +16,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from govkg.engine import AnswerTooLarge, DeadlineExceeded, EngineError, UpdateRefused
 from govkg.engine.errors import Unrepresentable
-from govkg.engine.workers import MemoryLimitExceeded, WorkerLost
+from govkg.engine.runner import MemoryLimitExceeded, WorkerLost
 from govkg.errors import GovkgError, one_line
 from govkg.federation import FederationError, RemoteError
 from govkg.reconcile import ReconcileError

@@ -9,7 +9,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from govkg.engine.workers import RunnerStatus
+from govkg.engine.runner import RunnerStatus
 
 __all__ = ["CONTENT_TYPE", "Metrics"]
 

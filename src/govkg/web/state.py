@@ -17,7 +17,8 @@ from rdflib.term import Node
 
 from govkg import federation, formats
 from govkg.engine import SERVICE_DATASET, Engine, EngineError, Memo, Pool, Source, open_engine
-from govkg.engine.workers import EngineSpec, Runner, Threads, Workers
+from govkg.engine.runner import EngineSpec, Runner, Threads
+from govkg.engine.workers import Workers
 from govkg.errors import GovkgError
 from govkg.pages import void
 from govkg.store import Receipt, StoreError, Tokens, writer
@@ -74,10 +75,10 @@ class State:
     def serve(self, folder: Path) -> None:
         """Serve a snapshot of the store: the server's engine is replaced, the query workers told."""
         spec = EngineSpec(self.engine.kind, (Source(folder),), self.engine.base, self.policy)
-        previous, self.engine = self.engine, spec.open()
+        # The old engine is not closed: a request thread may still be reading it; it goes when the last one does.
+        self.engine = spec.open()
         self.runner.respec(spec)
         self.modified = time.time()  # Last-Modified of dumps and graphs moves with the data
-        previous.close()
 
     @property
     def row_limit(self) -> int:
@@ -145,39 +146,6 @@ def open_state(config: Mapping[str, Any]) -> State:
     limits = jobs.Limits(
         *(int(_positive(config, key)) for key in ("HTML_ROW_LIMIT", "MAX_RESULT_ROWS", "MAX_RESULT_BYTES"))
     )
-    if config["WRITABLE"]:
-        return writable_state(config, engine, found, chosen, timeout, limits)
-    return State(
-        engine,
-        runner(config, engine, EngineSpec(engine.kind, tuple(found), engine.base, chosen)),
-        Pool(int(_positive(config, "QUERY_THREADS"))),
-        timeout,
-        chosen,
-        limits,
-        int(_positive(config, "MAX_QUERY_LENGTH")),
-        Gate(int(_positive(config, "MAX_CLIENT_QUERIES"))),
-        max((s.path.stat().st_mtime for s in found), default=0.0),
-    )
-
-
-def writable_state(
-    config: Mapping[str, Any],
-    engine: Engine,
-    found: list[Source],
-    chosen: federation.Policy,
-    timeout: float,
-    limits: jobs.Limits,
-) -> State:
-    """The state of a writable server: a writer process owning the durable store at STORE (seeded once from the
-    served files), tokens from WRITE_TOKENS / WRITE_TOKENS_FILE; queries read the store's snapshots."""
-    if not config["STORE"]:
-        raise ConfigError("a writable server needs a store folder (STORE, --store DIR)")
-    tokens = _tokens(config)
-    spec = WriterSpec(
-        Path(config["STORE"]), engine.base, tuple(found), Path(config["ROOT"] or "."), bool(config["PROJECT"])
-    )
-    memory = _count(config, "QUERY_MEMORY") or None
-    process = Workers(spec, 1, memory, preload=("govkg.store.writer",), demote=False)
     state = State(
         engine,
         runner(config, engine, EngineSpec(engine.kind, tuple(found), engine.base, chosen)),
@@ -188,15 +156,26 @@ def writable_state(
         int(_positive(config, "MAX_QUERY_LENGTH")),
         Gate(int(_positive(config, "MAX_CLIENT_QUERIES"))),
         max((s.path.stat().st_mtime for s in found), default=0.0),
-        process,
-        tokens,
-        _positive(config, "WRITE_TIMEOUT"),
     )
+    if config["WRITABLE"]:
+        make_writable(state, config, found)
+    return state
+
+
+def make_writable(state: State, config: Mapping[str, Any], found: list[Source]) -> None:
+    """Give the state a writer process owning the durable store at STORE (seeded once from the served files) and
+    the tokens of WRITE_TOKENS / WRITE_TOKENS_FILE; from now on queries read the store's snapshots."""
+    if not config["STORE"]:
+        raise ConfigError("a writable server needs a store folder (STORE, --store DIR)")
+    state.tokens, state.write_timeout = _tokens(config), _positive(config, "WRITE_TIMEOUT")
+    root, project = Path(config["ROOT"] or "."), bool(config["PROJECT"])
+    spec = WriterSpec(Path(config["STORE"]), state.base, tuple(found), root, project)
+    memory = _count(config, "QUERY_MEMORY") or None
+    state.writer = Workers(spec, 1, memory, preload=("govkg.store.writer",), demote=False)
     try:
-        state.serve(process.run(writer.snapshot, (), state.write_timeout))
+        state.serve(state.writer.run(writer.snapshot, (), state.write_timeout))
     except (StoreError, EngineError) as error:
         raise ConfigError(str(error)) from None
-    return state
 
 
 def _tokens(config: Mapping[str, Any]) -> Tokens:
