@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from govkg.build import Build
 from govkg.extract import AnnotationError, extract
@@ -99,13 +99,13 @@ def test_every_asserted_fact_has_a_quoted_claim_and_vice_versa(project_build: Bu
 
 
 def test_a_fact_stated_by_several_documents_carries_all_of_them(project_build: Build) -> None:
-    fact = (GKD["signature-frontier-ai-safety-commitments"], GK.signatory, GKD.amazon)
+    fact = (GKD["seoul-declaration"], GK.theme, GKD["theme-safety"])
     docs = set()
     for stem, g in _source_graphs(project_build).items():
         for c in g.subjects(RDF.subject, fact[0]):
             if (g.value(c, RDF.predicate), g.value(c, RDF.object)) == fact[1:]:
                 docs.add(stem[:3])
-    assert docs == {"001", "004"}
+    assert docs == {"000", "001"}
 
 
 def test_known_disagreements_are_recorded(project_build: Build) -> None:
@@ -113,7 +113,8 @@ def test_known_disagreements_are_recorded(project_build: Build) -> None:
     about = {
         (g.value(d, GK.aboutResource), g.value(d, GK.aboutProperty)) for d in g.subjects(RDF.type, GK.Disagreement)
     }
-    assert (GKD["frontier-ai-safety-commitments"], GK.officialName) in about
+    assert (GKD["signature-frontier-ai-safety-commitments"], GK.endorsedInstrument) in about
+    assert (GKD["adoption-seoul-declaration"], DCTERMS.date) in about
     assert (GKD["ai-seoul-summit-2024"], SCHEMA.startDate) in about
     for d in g.subjects(RDF.type, GK.Disagreement):
         assert len(set(g.objects(d, GK.conflictingClaim))) >= 2

@@ -1,4 +1,5 @@
-"""The `govkg` command: thin sub-commands over extract, build, validate, query, export, links, link, serve."""
+"""The `govkg` command: thin sub-commands over extract, ingest, evaluate, build, validate, query, export, links, link,
+serve."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from govkg import __version__
-from govkg.cli import data, edits, links, query, serve
+from govkg.cli import data, edits, ingest, links, query, serve
 from govkg.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, CliError
 from govkg.errors import GovkgError, one_line
 from govkg.namespaces import DEFAULT_BASE
@@ -38,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"base IRI of ontology and data (default: $GOVKG_BASE_IRI or {DEFAULT_BASE})",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (data, query, links, serve, edits):
+    for module in (data, ingest, query, links, serve, edits):
         module.add_parsers(sub)
     return parser
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from govkg.extract import disagreements
-from govkg.extract.annotations import AnnotationError, read_rows
+from govkg.extract.annotations import AnnotationError, read_meta, read_rows
 from govkg.extract.claims import Claim, Document, claims_for, document_graph
 from govkg.namespaces import bind_prefixes
 
@@ -36,8 +36,8 @@ def extract(sources: Path, annotations: Path, ontology: Graph) -> Extraction:
     """Run the extraction over every `sources/*.txt` with its `annotations/<stem>.tsv`."""
     result = Extraction()
     for path in sorted(sources.glob("*.txt")):
-        doc = Document.read(path)
         rows_path = annotations / f"{path.stem}.tsv"
+        doc = Document.read(path, read_meta(rows_path) if rows_path.exists() else {})
         rows = read_rows(rows_path) if rows_path.exists() else []
         claims, chrome = claims_for(doc, rows)
         result.sources[path.stem] = document_graph(doc, claims, chrome)

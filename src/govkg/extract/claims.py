@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -20,7 +20,8 @@ from govkg.namespaces import CLAIM, GK, GKD, OA, SOURCE, bind_prefixes
 __all__ = ["Claim", "Document", "claims_for", "document_graph", "slug"]
 
 EXTRACTION = GKD["editorial-extraction"]
-LANGUAGE = "fr"  # every corpus document is in French (data/sources/README.md)
+LANGUAGE = "fr"  # a document's language unless its annotation file says otherwise (#@ language: en)
+ISO639 = "http://id.loc.gov/vocabulary/iso639-1/"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Claim:
     obj: Node
     span: Span
     comment: str
+    review: str = ""  # "" for an editor's fact, "machine …" for one the extractor proposed (annotations.Row)
 
     @property
     def triple(self) -> tuple[Node, URIRef, Node]:
@@ -49,12 +51,23 @@ class Document:
     iri: URIRef
     text: str
     sentences: list[Span]
+    meta: dict[str, str] = field(default_factory=dict)  # the annotation file's `#@ key: value` lines
 
     @classmethod
-    def read(cls, path: Path) -> Document:
-        """Read a UTF-8 source file."""
+    def read(cls, path: Path, meta: dict[str, str] | None = None) -> Document:
+        """Read a UTF-8 source file (with what its annotation file says of it)."""
         text = path.read_bytes().decode("utf-8")
-        return cls(path, SOURCE[path.stem], text, textmod.sentences(text))
+        return cls(path, SOURCE[path.stem], text, textmod.sentences(text), dict(meta or {}))
+
+    @property
+    def language(self) -> str:
+        """The document's language code."""
+        return self.meta.get("language", LANGUAGE)
+
+    @property
+    def ingestion(self) -> URIRef | None:
+        """The ingestion activity that proposed this document's machine rows, if it was ingested."""
+        return GKD[f"ingestion-{self.path.stem.replace('_', '-')}"] if "ingested" in self.meta else None
 
     def sentence_iri(self, index: int) -> URIRef:
         """IRI of sentence number `index` (1-based)."""
@@ -90,14 +103,14 @@ def _claim(doc: Document, row: Row, seen: dict[str, int]) -> Claim:
     span = _locate(doc, row)
     s, p, o = (parse_term(t, doc.iri, where) for t in (row.subject, row.predicate, row.obj))
     if row.obj == QUOTE:
-        o = Literal(span.text(doc.text), lang=LANGUAGE)
+        o = Literal(span.text(doc.text), lang=doc.language)
     if not isinstance(p, URIRef):
         raise AnnotationError(f"{where}: predicate must be an IRI")
     name = f"{doc.path.stem[:3]}-{slug(s)}-{slug(p)}-{slug(o)}"
     seen[name] = seen.get(name, 0) + 1
     if seen[name] > 1:
         name = f"{name}-{seen[name]}"
-    return Claim(CLAIM[name], doc.iri, s, p, o, span, row.comment)
+    return Claim(CLAIM[name], doc.iri, s, p, o, span, row.comment, row.review)
 
 
 def slug(term: Node) -> str:
@@ -131,11 +144,31 @@ def _describe_document(g: Graph, doc: Document, chrome: list[Span]) -> None:
     g.add((doc.iri, DCTERMS.format, Literal("text/plain; charset=utf-8")))
     g.add((doc.iri, GK.sha256, Literal(hashlib.sha256(doc.path.read_bytes()).hexdigest())))
     g.add((doc.iri, GK.characterCount, Literal(len(doc.text))))
+    if "language" in doc.meta:
+        g.add((doc.iri, DCTERMS.language, URIRef(ISO639 + doc.language)))
+    if doc.ingestion is not None:
+        _describe_ingestion(g, doc, doc.ingestion)
+        name = doc.meta.get("title") or doc.meta.get("source") or doc.path.name
+        g.add((doc.iri, RDFS.label, Literal(f"document ingéré : {name}", lang="fr")))
+        g.add((doc.iri, RDFS.label, Literal(f"ingested document: {name}", lang="en")))
     for number, span in enumerate(chrome, 1):
         node = URIRef(f"{doc.iri}/chrome/{number}")
         g.add((doc.iri, GK.boilerplate, node))
         _add_position(g, node, span)
         g.add((node, RDF.value, Literal(span.text(doc.text))))
+
+
+def _describe_ingestion(g: Graph, doc: Document, activity: URIRef) -> None:
+    """The activity that proposed the document's machine rows: extractor and model versions, and when."""
+    extractor, model, ended = (part.strip() for part in (doc.meta["ingested"].split(";") + ["", ""])[:3])
+    g.add((activity, RDF.type, GK.Extraction))
+    g.add((activity, RDFS.label, Literal(f"ingestion du document {doc.path.stem}", lang="fr")))
+    g.add((activity, RDFS.label, Literal(f"ingestion of document {doc.path.stem}", lang="en")))
+    g.add((activity, PROV.used, doc.iri))
+    g.add((activity, GK.extractorVersion, Literal(extractor)))
+    g.add((activity, GK.modelVersion, Literal(model)))
+    if ended:
+        g.add((activity, PROV.endedAtTime, Literal(ended, datatype=XSD.dateTime)))
 
 
 def _add_claim(g: Graph, doc: Document, claim: Claim) -> list[int]:
@@ -151,7 +184,8 @@ def _add_claim(g: Graph, doc: Document, claim: Claim) -> list[int]:
         (c, OA.motivatedBy, OA.describing),
         (c, OA.hasTarget, target),
         (c, PROV.wasDerivedFrom, doc.iri),
-        (c, PROV.wasGeneratedBy, EXTRACTION),
+        (c, PROV.wasGeneratedBy, doc.ingestion if claim.review and doc.ingestion else EXTRACTION),
+        (c, GK.reviewStatus, GK.MachineProposed if claim.review else GK.Reviewed),
         (target, RDF.type, OA.SpecificResource),
         (target, OA.hasSource, doc.iri),
         (target, OA.hasSelector, quote),

@@ -10,6 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
+from govkg.extract import accounts
 from govkg.extract.claims import Claim, slug
 from govkg.namespaces import GK, GKD, SCHEMA, bind_prefixes
 
@@ -31,6 +32,8 @@ def find(claims: list[Claim], properties: set[URIRef]) -> dict[Key, set[Claim]]:
         found[key].update(a for a in group if any(not _compatible(a.obj, b.obj) for b in group))
     for key, pair in _sessions_before_event(claims):
         found[key].update(pair)
+    for key, conflicting in accounts.conflicts(claims, _compatible):
+        found[key].update(conflicting)
     return dict(found)
 
 

@@ -1,0 +1,1 @@
+"""Ingestion: new source documents read, cleaned and made ready for extraction."""

@@ -1,0 +1,201 @@
+"""Endorsement acts as one document tells them: who signs, adopts, endorses or joins an instrument (with date,
+event, number of parties and whether the list is complete), who explicitly does not, and who withdraws. Each
+document's telling is its own account (gk:accountOf the act), so accounts from different sources never merge."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from govkg.ingest import cues
+from govkg.ingest.context import Context, Name, literal
+from govkg.ingest.facts import Fact
+
+__all__ = ["endorsements"]
+
+_CLAUSE = re.compile(r";|\s(?:tandis que|alors que|mais|whereas|while|but)\s|,\s(?=(?:qui|que|which|who)\s)")
+_BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+", re.MULTILINE)
+_REFUSAL = re.compile(r"absten|abstien|abstain|refus|declin|ne se sont pas rallie|did not join|ne figur")
+_KIND_LABEL = {"gk:Signature": ("signature", "signing"), "gk:Adoption": ("adoption", "adoption"),
+               "gk:Endorsement": ("approbation", "endorsement")}  # fmt: skip
+
+
+@dataclass
+class _Account:
+    slug: str
+    kind: str
+    party: str
+    instrument: Name
+    parties: set[str] = field(default_factory=set)
+
+
+def endorsements(context: Context) -> None:
+    """Propose the endorsement accounts, parties, non-parties and withdrawals the document states."""
+    accounts: dict[str, _Account] = {}
+    current: Name | None = None
+    sentences = context.sentences()
+    for index, (start, end) in enumerate(sentences):
+        instruments = context.names_in(start, end, "instrument")
+        current = instruments[0] if instruments else current
+        folded = context.folded[start:end]
+        kind = next((k for k in cues.ACT_KINDS if k[1].search(folded)), None)
+        if current is None or (kind is None and not (accounts and _REFUSAL.search(folded))):
+            _withdrawals(context, start, end, current)
+            continue
+        account = _account(context, accounts, current, kind)
+        items = _items(context, sentences, index) if folded.rstrip().endswith(":") else []
+        _sentence(context, account, start, end, items)
+        _withdrawals(context, start, end, current)
+    for account in accounts.values():
+        _drop_if_empty(context, account)
+
+
+def _drop_if_empty(context: Context, account: _Account) -> None:
+    """An account that names no party (nor who did not take part, nor how many) says nothing: drop it."""
+    facts = context.proposal.facts
+    told = {f.predicate for f in facts if f.subject == account.slug}
+    if told & {account.party, "gk:nonEndorser", "gk:partyCount", "gk:signatory", "gk:adopter", "gk:endorser"}:
+        return
+    act = next((f.obj for f in facts if f.subject == account.slug and f.predicate == "gk:accountOf"), None)
+    others = {f.subject for f in facts if f.predicate == "gk:accountOf" and f.obj == act} - {account.slug}
+    gone = {account.slug} | ({act} if act and not others else set())
+    context.proposal.facts = [f for f in facts if f.subject not in gone and f.obj not in gone]
+
+
+def _account(context: Context, accounts: dict[str, _Account], instrument: Name, kind: tuple | None) -> _Account:
+    """This document's account of the act on `instrument` (made on first mention)."""
+    if instrument.slug in accounts:
+        return accounts[instrument.slug]
+    _, _, cls, party = kind or cues.ACT_KINDS[2]
+    name = cls.split(":")[1].lower()
+    act = context.gazetteer.acts.get(instrument.slug) or f"{name}-{instrument.slug}"
+    account = _Account(f"{act}-{context.number}", cls, party, instrument)
+    accounts[instrument.slug] = account
+    add, i = context.proposal.add, instrument
+    title = context.text[i.start : i.end]
+    french, english = _KIND_LABEL[cls]
+    title = " ".join(title.split())
+    labels = {"fr": f"{french} : {title}", "en": f"{english}: {title}"}
+    for slug, role in ((account.slug, "account"), (act, "act")):
+        if role == "act" and act in context.gazetteer.acts.values():
+            continue
+        add(Fact(slug, "a", cls, i.start, i.end, 0.7, f"endorsement {role}"))
+        suffix = {"fr": f" (récit {context.number})", "en": f" (account {context.number})"} if role == "account" else {}
+        for lang, label in labels.items():
+            add(Fact(slug, "rdfs:label", literal(label + suffix.get(lang, ""), lang), i.start, i.end, 0.7, f"endorsement {role}"))
+    add(Fact(account.slug, "gk:accountOf", act, i.start, i.end, 0.7, "one account per source"))
+    add(Fact(account.slug, "gk:endorsedInstrument", i.slug, i.start, i.end, 0.8, "endorsed instrument"))
+    return account
+
+
+def _sentence(context: Context, account: _Account, start: int, end: int, items: list[tuple[int, int]]) -> None:
+    """Parties, non-parties, count, completeness, date and event from one sentence (and the list it opens)."""
+    add, folded = context.proposal.add, context.folded
+    for c_start, c_end, negated in _clauses(context, start, end):
+        if not _about_the_act(context.folded[c_start:c_end]):
+            continue
+        for name in _parties(context, c_start, c_end):
+            predicate = "gk:nonEndorser" if negated else account.party
+            add(Fact(account.slug, predicate, name.slug, name.start, name.end, 0.75, "party" if not negated else "negation"))
+    for i_start, i_end in items:
+        for name in _item_parties(context, i_start, i_end)[:1]:
+            add(Fact(account.slug, account.party, name.slug, name.start, name.end, 0.8, "listed party"))
+    if items or _parties(context, start, end):
+        _completeness(context, account, start, end)
+    if count := cues.COUNT.search(folded, start, end):
+        if (n := cues.number(count[1])) and n > 1:
+            add(Fact(account.slug, "gk:partyCount", str(n), count.start(), count.end(), 0.7, "party count"))
+    _when_where(context, account, start, end)
+
+
+def _about_the_act(clause: str) -> bool:
+    """A clause that signs, adopts, endorses or refuses: the others name people or places, not parties."""
+    return any(kind[1].search(clause) for kind in cues.ACT_KINDS) or bool(_REFUSAL.search(clause))
+
+
+def _clauses(context: Context, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """The sentence's clauses, each with whether it denies the act (a relative clause speaks of the name before)."""
+    cuts = [start, *(m.start() for m in _CLAUSE.finditer(context.folded, start, end)), end]
+    out = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        negated = bool(cues.NEGATION.search(context.folded, a, b))
+        if out and re.match(r",\s(?:qui|which|who)\s", context.folded[a : a + 8]) and negated:
+            prev_a, prev_b, _ = out[-1]
+            last = context.names_in(prev_a, prev_b, "actor")[-1:]
+            out[-1] = (prev_a, last[0].start if last else prev_b, out[-1][2])
+            out.append((last[0].start if last else a, b, negated))
+            continue
+        out.append((a, b, negated))
+    return out
+
+
+def _parties(context: Context, start: int, end: int) -> list[Name]:
+    """Actors named in [start, end) that can be parties: not people, not in parentheses after another name."""
+    names = context.names_in(start, end, "actor")
+    return [n for n in names if not _is_person(context, n) and not _parenthesised(context, n)]
+
+
+def _item_parties(context: Context, start: int, end: int) -> list[Name]:
+    """The party a list item names: a known name in it, else the item's text as a new organisation."""
+    found = _parties(context, start, end)
+    if found:
+        return found
+    bullet = _BULLET.match(context.text, start)
+    first = bullet.end() if bullet else start
+    head = re.split(r"\s[(/]|[;,:(]", context.text[first:end], maxsplit=1)[0].strip()
+    if not head or len(head.split()) > 6:
+        return []
+    kind = context.guess_kind(head, "NAME") or "gk:Organisation"
+    return [context.mint(head, kind, first, first + len(head))]
+
+
+def _is_person(context: Context, name: Name) -> bool:
+    entity = context.gazetteer.entities.get(name.slug)
+    minted = context.proposal.minted.get(name.slug)
+    return (entity is not None and entity.kind.endswith("Person")) or (minted is not None and minted[0] == "gk:Person")
+
+
+def _parenthesised(context: Context, name: Name) -> bool:
+    """A name in parentheses right after another ("Zhipu.ai (Chine)"): that one's country, not a party."""
+    before = context.text[max(0, name.start - 2) : name.start]
+    return before.endswith("(") or before.endswith("( ")
+
+
+def _completeness(context: Context, account: _Account, start: int, end: int) -> None:
+    """Whether the list in this sentence names every party ("les 14 signataires sont") or some ("dont")."""
+    for pattern, value in ((cues.PARTIAL, "false"), (cues.COMPLETE, "true")):
+        if cue := pattern.search(context.folded, start, end):
+            context.proposal.add(Fact(account.slug, "gk:partyListComplete", value, cue.start(), cue.end(), 0.6, "list completeness"))
+            return
+
+
+def _when_where(context: Context, account: _Account, start: int, end: int) -> None:
+    """The act's date (written in the sentence, or the dateline for "ce mardi") and event."""
+    add = context.proposal.add
+    dates = [d for d in context.dates if start <= d.start < end and d.datatype == "date"]
+    if not dates and cues.RELATIVE_DAY.search(context.folded, start, end) and (line := context.dateline()):
+        dates = [line]
+    for date in dates[:1]:
+        add(Fact(account.slug, "dct:date", f'"{date.value}"^^xsd:date', date.start, date.end, 0.6, "act date"))
+    for event in context.names_in(start, end, "event")[:1]:
+        add(Fact(account.slug, "gk:atEvent", event.slug, event.start, event.end, 0.6, "act event"))
+
+
+def _withdrawals(context: Context, start: int, end: int, current: Name | None) -> None:
+    """"X annonce son retrait de Y", "X withdrew from Y": a first-class negative fact, never an endorsement."""
+    for cue in cues.WITHDRAW.finditer(context.folded, start, end):
+        actors = [n for n in _parties(context, start, cue.start())][-1:]
+        instruments = context.names_in(cue.end(), end, "instrument")[:1] or ([current] if current else [])
+        for actor in actors:
+            for instrument in instruments:
+                context.proposal.add(Fact(actor.slug, "gk:withdrawsFrom", instrument.slug, actor.start, actor.end, 0.7, "withdrawal"))
+
+
+def _items(context: Context, sentences: list[tuple[int, int]], index: int) -> list[tuple[int, int]]:
+    """The list items (bulleted lines) right after sentence `index`, which ends with ':'."""
+    items = []
+    for start, end in sentences[index + 1 :]:
+        if not _BULLET.match(context.text, start):
+            break
+        items.append((start, end))
+    return items

@@ -1,0 +1,188 @@
+"""One document as the rules see it: its text, sentences, names (resolved or new), dates, and the proposal the
+rules fill. New entities are minted here, once, with a readable slug and a class guessed from their name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from govkg.ingest import cues
+from govkg.ingest.dates import DateMention, find_dates
+from govkg.ingest.facts import Fact, Proposal
+from govkg.ingest.gazetteer import Entity, Gazetteer
+from govkg.ingest.names import fold, mint_slug, strip_article
+from govkg.ingest.pipeline import Mention, mentions
+from govkg.ingest.titles import titles
+
+__all__ = ["Context", "Name", "literal"]
+
+# A new organisation's class from words in its name (first match wins); the rest are gk:Organisation.
+_KINDS = [
+    (re.compile(r"\b(?:ai safety institute|institut\w* (?:pour|de) la securite de l'ia|aisi)\b"), "gk:AISafetyInstitute"),
+    (re.compile(r"\b(?:reseau|network)\b"), "gk:Network"),
+    (re.compile(r"\b(?:ministere|ministry|department|departement)\b"), "gk:Ministry"),
+    (re.compile(r"\b(?:institut\w*|agence|agency|autorite|authority|office|commission|conseil national|"
+                r"secretariat|centre|center|laborato\w*|universit\w*|government|gouvernement)\b"), "gk:PublicBody"),
+    (re.compile(r"\b(?:partenariat|partnership|organisation|organization|alliance|coalition|union)\b"),
+     "gk:InternationalOrganisation"),
+    (re.compile(r"(?:\b(?:ai|labs?|robotics|systems|software|technolog\w*|analytics|health|inc|ltd|sa|gmbh|corp\w*|"
+                r"group|groupe|electronics|solutions|intelligence)\b|&)"), "gk:Company"),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Name:
+    """A resolved name: the entity token (slug) and its family ("actor", "event", "instrument", "place")."""
+
+    slug: str
+    family: str
+    start: int
+    end: int
+
+
+@dataclass
+class Context:
+    """A processed document and what the rules have proposed so far."""
+
+    text: str
+    lang: str
+    number: str
+    gazetteer: Gazetteer
+    doc: Any
+    folded: str = ""
+    names: list[Name] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    proposal: Proposal = field(default_factory=Proposal)
+    _new: dict[str, tuple[str, int, int, Entity | None]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, text: str, lang: str, number: str, gazetteer: Gazetteer, nlp: Any, year: int | None) -> Context:
+        """Run the pipeline over `text` and resolve its names and dates."""
+        context = cls(text, lang, number, gazetteer, nlp(text), fold(text))
+        context.dates = find_dates(text, lang, year or _year(text, lang))
+        found = [n for m in mentions(context.doc, gazetteer) if (n := context.resolve(m))]
+        for start, end, kind in titles(context.doc):
+            kind = kind if kind != "organisation" else context.guess_kind(text[start:end], "ORG") or "gk:Organisation"
+            if any(n.start < end and start < n.end and context.known(n) for n in found):
+                continue
+            found = [n for n in found if not (start <= n.start and n.end <= end)]
+            found.append(context.mint(text[start:end], kind, start, end))
+        context.names = sorted(found, key=lambda n: n.start)
+        return context
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """(start, end) of each sentence, list items split at line breaks."""
+        spans = []
+        for sent in self.doc.sents:
+            start = sent.start_char
+            for line in re.finditer(r"[^\n]+", sent.text):
+                spans.append((start + line.start(), start + line.end()))
+        return spans
+
+    def known(self, name: Name) -> bool:
+        """True for a name the graph already has."""
+        entity = self.gazetteer.entities.get(name.slug)
+        return entity is not None and entity.known
+
+    def names_in(self, start: int, end: int, family: str | None = None) -> list[Name]:
+        """The names inside [start, end), of one family if given."""
+        return [n for n in self.names if start <= n.start and n.end <= end and (family is None or n.family == family)]
+
+    def dateline(self) -> DateMention | None:
+        """The document's own date: the first full date in its first lines."""
+        head = self.text[:300]
+        return next((d for d in self.dates if d.end <= len(head) and d.datatype == "date"), None)
+
+    def resolve(self, mention: Mention) -> Name | None:
+        """The name's entity: the gazetteer's, or a new one minted from the name as written."""
+        if mention.entity is not None:
+            return self._known(mention.entity, mention.start, mention.end, mention.text)
+        kind = self.guess_kind(mention.text, mention.label)
+        if kind is None:
+            return None
+        return self.mint(strip_article(mention.text), kind, mention.start, mention.end)
+
+    def _known(self, entity: Entity, start: int, end: int, written: str) -> Name:
+        if not entity.known and entity.slug not in self.proposal.minted:
+            self.proposal.minted[entity.slug] = (_token(entity.kind), written)
+            self._new[entity.slug] = (_token(entity.kind), start, end, entity)
+        return Name(entity.slug, entity.family, start, end)
+
+    def mint(self, name: str, kind: str, start: int, end: int) -> Name:
+        """A new entity for `name` (once per document), typed and labelled in the document's language."""
+        known = self.gazetteer.lookup(name)
+        if known:
+            return self._known(known[0], start, end, name)
+        slug = mint_slug(name)
+        if slug not in self.proposal.minted:
+            self.proposal.minted[slug] = (kind, name)
+            self._new[slug] = (kind, start, end, None)
+        return Name(slug, _family(kind), start, end)
+
+    def describe_new(self) -> None:
+        """Typing and label rows for each new entity a proposed fact uses (the others are dropped)."""
+        used = {t for f in self.proposal.facts for t in (f.subject, f.obj)}
+        for slug, (kind, start, end, entity) in self._new.items():
+            if slug in used:
+                self._describe(slug, kind, start, end, entity)
+        self.proposal.minted = {s: v for s, v in self.proposal.minted.items() if s in used}
+
+    def _describe(self, slug: str, kind: str, start: int, end: int, entity: Entity | None) -> None:
+        """Typing and label rows for a new entity (ISO codes for a state pycountry knows)."""
+        add = self.proposal.add
+        add(Fact(slug, "a", kind, start, end, 0.6, "new entity"))
+        written = strip_article(self.text[start:end]).replace("\n", " ")
+        for lang in ("fr", "en"):  # a proper name reads the same in both until an editor says otherwise
+            label = (entity.labels.get(lang) if entity else None) or written
+            add(Fact(slug, "rdfs:label", literal(label, lang), start, end, 0.6, "new entity"))
+        if entity is not None and entity.alpha2:
+            add(Fact(slug, "gk:iso3166Alpha2", f'"{entity.alpha2}"', start, end, 0.9, "ISO 3166-1 (pycountry)"))
+            alpha3 = _alpha3(entity.alpha2)
+            add(Fact(slug, "gk:iso3166Alpha3", f'"{alpha3}"', start, end, 0.9, "ISO 3166-1 (pycountry)"))
+
+    def guess_kind(self, written: str, label: str) -> str | None:
+        """The class of a name the gazetteer lacks, from the NER label and words in the name."""
+        folded = fold(written)
+        if cues.INSTRUMENT_HEAD.match(fold(strip_article(written))) and written[:1].isupper():
+            return "gk:Instrument"
+        if cues.EVENT_HEAD.search(folded) and label in ("MISC", "ORG", "NAME"):
+            return "gk:Event"
+        if label == "PER":
+            return "gk:Person"
+        if label in ("ORG", "NAME", "MISC"):
+            return next((kind for pattern, kind in _KINDS if pattern.search(folded)), "gk:Organisation" if label == "ORG" else None)
+        return "schema:City" if label == "LOC" and len(written.split()) <= 3 else None
+
+
+def literal(text: str, lang: str) -> str:
+    """An annotation token for a language-tagged literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + f'"@{lang}'
+
+
+def _family(kind: str) -> str:
+    return {"gk:Person": "actor", "gk:Instrument": "instrument", "gk:Event": "event", "schema:City": "place",
+            "schema:Place": "place"}.get(kind, "actor")  # fmt: skip
+
+
+def _local(iri: Any) -> str:
+    return re.split(r"[#/]", str(iri))[-1]
+
+
+def _token(kind: Any) -> str:
+    """A class IRI as an annotation token (gk:State, schema:City)."""
+    local = _local(kind)
+    return f"schema:{local}" if str(kind).startswith("https://schema.org/") else f"gk:{local}"
+
+
+def _alpha3(alpha2: str) -> str:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=alpha2)
+    return str(country.alpha_3) if country else ""
+
+
+def _year(text: str, lang: str) -> int | None:
+    """The year the document is written in, for dates given without one: its first full date's year."""
+    full = [d for d in find_dates(text, lang) if not d.year_inferred]
+    return int(full[0].value[:4]) if full else None

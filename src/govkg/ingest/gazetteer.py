@@ -1,0 +1,158 @@
+"""The gazetteer: every name govkg knows for an entity (labels and aliases in French and English from the graph),
+plus the world's states from pycountry (names in both languages, ISO codes) and demonyms, so mentions resolve to
+existing entities and a new state gets a stable name."""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pycountry
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from govkg.ingest.demonyms import DEMONYMS
+from govkg.ingest.names import fold, mint_slug, strip_article
+from govkg.namespaces import GK, GKD, ORG, SCHEMA
+
+__all__ = ["FAMILIES", "Entity", "Gazetteer"]
+
+# What an entity is, for the rules: the top classes of govkg's ontology (and schema:Place) a class falls under.
+FAMILIES = {GK.Actor: "actor", GK.Event: "event", GK.Instrument: "instrument", SCHEMA.Place: "place"}
+LANGS = ("fr", "en")
+
+
+@dataclass
+class Entity:
+    """An entity the gazetteer knows: its slug, class, family, labels by language; `known` if in the graph."""
+
+    slug: str
+    kind: URIRef
+    family: str
+    labels: dict[str, str] = field(default_factory=dict)
+    known: bool = True
+    alpha2: str | None = None
+
+
+@dataclass
+class Gazetteer:
+    """Names → entities, built from a graph (minus `exclude`) and pycountry."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    names: dict[str, set[str]] = field(default_factory=dict)  # folded name → slugs
+    acronyms: dict[str, set[str]] = field(default_factory=dict)  # case-sensitive short forms ("UN", "OCDE")
+    written: set[tuple[str, str]] = field(default_factory=set)  # (name as written, slug), for the EntityRuler
+    acts: dict[str, str] = field(default_factory=dict)  # instrument slug → the act its accounts tell
+    described: set[str] = field(default_factory=set)  # slugs the graph already types (memberships, roles, ...)
+
+    @classmethod
+    def build(cls, graph: Graph, ontology: Graph, exclude: Iterable[str] = ()) -> Gazetteer:
+        """The gazetteer of `graph`'s entities (leaving out the slugs in `exclude`) and of every ISO 3166 state."""
+        gazetteer, skip = cls(), set(exclude)
+        families = _families(ontology)
+        for entity, names in _graph_entities(graph, families):
+            if entity.slug not in skip:
+                gazetteer.add(entity, names)
+        for entity, names in _states(gazetteer):
+            gazetteer.add(entity, names)
+        gazetteer.described = {str(s)[len(GKD) :] for s in graph.subjects(RDF.type) if str(s).startswith(str(GKD))}
+        for account, act in graph.subject_objects(GK.accountOf):
+            instrument = graph.value(account, GK.endorsedInstrument)
+            if instrument is not None and str(act).startswith(str(GKD)):
+                gazetteer.acts.setdefault(str(instrument)[len(GKD) :], str(act)[len(GKD) :])
+        return gazetteer
+
+    def add(self, entity: Entity, names: Iterable[str]) -> None:
+        """Register `entity` under each of `names` (and each name without its article)."""
+        known = self.entities.setdefault(entity.slug, entity)
+        known.labels = {**entity.labels, **known.labels}
+        for name in names:
+            for form in {name.strip(), strip_article(name)}:
+                self._index(form, entity.slug)
+
+    def _index(self, form: str, slug: str) -> None:
+        if len(form) < 2:
+            return
+        if form.isupper() and len(form) <= 5:  # "UN", "UE", "OCDE": never the article "un"
+            self.acronyms.setdefault(form, set()).add(slug)
+        else:
+            self.names.setdefault(fold(form), set()).add(slug)
+            self.written.update({(form, slug), (fold(form), slug)})
+
+    def lookup(self, name: str) -> list[Entity]:
+        """The entities a name (as written, with or without article) may refer to."""
+        slugs = self.acronyms.get(name.strip(), set()) | self.names.get(fold(strip_article(name)), set())
+        slugs |= self.names.get(fold(name.strip()), set())
+        return [self.entities[s] for s in sorted(slugs)]
+
+    def forms(self) -> Iterator[tuple[str, str, bool]]:
+        """(form, slug, case_sensitive) for every indexed name, as written and folded."""
+        for form, slug in sorted(self.written):
+            yield form, slug, False
+        for form, slugs in self.acronyms.items():
+            for slug in slugs:
+                yield form, slug, True
+
+    def demonym(self, word: str) -> Entity | None:
+        """The state a demonym names ("chinois", "britannique", "Danish"), if the gazetteer knows it."""
+        alpha2 = DEMONYMS.get(fold(word))
+        return self.state(alpha2) if alpha2 else None
+
+    def state(self, alpha2: str) -> Entity | None:
+        """The state with ISO 3166-1 code `alpha2`."""
+        return next((e for e in self.entities.values() if e.alpha2 == alpha2), None)
+
+
+def _families(ontology: Graph) -> dict[URIRef, str]:
+    """Every class → its family, through rdfs:subClassOf*."""
+    out: dict[URIRef, str] = {}
+    for top, family in FAMILIES.items():
+        for cls in ontology.transitive_subjects(RDFS.subClassOf, top):
+            if isinstance(cls, URIRef):
+                out.setdefault(cls, family)
+    out.setdefault(SCHEMA.City, "place")
+    out.setdefault(SCHEMA.Country, "place")
+    out.setdefault(ORG.Role, "role")
+    return out
+
+
+def _graph_entities(graph: Graph, families: dict[URIRef, str]) -> Iterator[tuple[Entity, list[str]]]:
+    """The graph's typed entities in a known family, with their labels and aliases."""
+    for subject, kind in sorted(graph.subject_objects(RDF.type)):
+        family = families.get(kind) if isinstance(kind, URIRef) else None
+        if family is None or not str(subject).startswith(str(GKD)):
+            continue
+        labels = {lit.language: str(lit) for lit in graph.objects(subject, RDFS.label) if isinstance(lit, Literal)}
+        names = [str(n) for p in (RDFS.label, SKOS.altLabel) for n in graph.objects(subject, p)]
+        alpha2 = graph.value(subject, GK.iso3166Alpha2)
+        yield Entity(str(subject)[len(GKD) :], kind, family, labels, True, str(alpha2) if alpha2 else None), names
+
+
+def _states(gazetteer: Gazetteer) -> Iterator[tuple[Entity, list[str]]]:
+    """Every ISO 3166-1 state: an existing entity when the graph has its code, else a new one named in English."""
+    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    for country in pycountry.countries:
+        english = [getattr(country, a, None) for a in ("common_name", "name", "official_name")]
+        names = [n for n in english if n] + [_inverted(french.gettext(n)) for n in english if n]
+        names += [_head(n) for n in list(names)]
+        existing = gazetteer.state(country.alpha_2)
+        label = english[0] or english[1]
+        entity = existing or Entity(
+            mint_slug(label), GK.State, "actor", {"en": label, "fr": _inverted(french.gettext(country.name))},
+            known=False, alpha2=country.alpha_2,
+        )  # fmt: skip
+        yield entity, [n for n in names if n]
+
+
+def _inverted(name: str) -> str:
+    """ISO's sorted form "Corée, République de" as written in text: "République de Corée"."""
+    if ", " not in name:
+        return name
+    head, tail = name.split(", ", 1)
+    return f"{tail}{'' if tail.endswith(chr(39)) else ' '}{head}"
+
+
+def _head(name: str) -> str:
+    """The short name inside ISO's sorted form ("Russie, Fédération de" → "Russie")."""
+    return name.split(", ", 1)[0] if ", " in name else ""

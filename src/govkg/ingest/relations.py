@@ -1,0 +1,200 @@
+"""The other relations a document states: memberships of organisations and networks, people's roles (apposition
+either side of the name), hosts and co-organisers of events, where and when events take place, commitments listed
+after "s'engagent à :" / "commit to:", and a company's country in parentheses."""
+
+from __future__ import annotations
+
+import re
+
+from govkg.ingest import cues
+from govkg.ingest.acts import _BULLET, _items, _parties
+from govkg.ingest.context import Context, Name, literal
+from govkg.ingest.facts import Fact
+from govkg.ingest.names import fold, mint_slug
+
+__all__ = ["commitments", "countries", "events", "memberships", "roles"]
+
+_ORGS = ("Network", "InternationalOrganisation", "IntergovernmentalForum", "Organisation", "Partnership")
+_HELD = cues._words(r"se tien\w*", r"tiendra", r"tenu\w*", r"deroul\w*", r"held", r"takes? place", r"took place",
+                    r"aura lieu", r"a eu lieu", r"accueill\w*", r"hosted", r"organis\w*", r"organiz\w*")  # fmt: skip
+_AT = re.compile(r"(?:^|\s)(?:a|au|en|in|at)\s+$")
+
+
+def memberships(context: Context) -> None:
+    """Founding members and members joining an organisation or network: org:memberOf."""
+    sentences = context.sentences()
+    for index, (start, end) in enumerate(sentences):
+        folded = context.folded[start:end]
+        if not cues.MEMBER.search(folded) or cues.OBSERVER.search(folded) or cues.NEGATION.search(folded):
+            continue
+        org = _organisation(context, start, end) or _organisation(context, 0, start, last=True)
+        if org is None:
+            continue
+        items = _items(context, sentences, index) if opens_list(context.text[start:end]) else []
+        members = [n for n in _parties(context, start, end) if n.slug != org.slug and n.start > org.end]
+        members += [n for a, b in items for n in _parties(context, a, b)[:1] if n.slug != org.slug]
+        for member in members:
+            context.proposal.add(Fact(member.slug, "org:memberOf", org.slug, member.start, member.end, 0.6, "membership"))
+
+
+def opens_list(line: str) -> bool:
+    """A line that introduces a list: ends with ':' or is a heading ("## Membres fondateurs")."""
+    stripped = line.strip()
+    return stripped.endswith(":") or stripped.startswith("#") or (len(stripped) < 60 and stripped[-1:] not in ".!?»”\"")
+
+
+def _organisation(context: Context, start: int, end: int, last: bool = False) -> Name | None:
+    """The organisation or network a membership sentence is about (the last one named before, with `last`)."""
+    names = context.names_in(start, end, "actor")
+    for name in reversed(names) if last else names:
+        entity = context.gazetteer.entities.get(name.slug)
+        kind = str(entity.kind) if entity else context.proposal.minted.get(name.slug, ("",))[0]
+        if kind.endswith(_ORGS):
+            return name
+    return None
+
+
+def roles(context: Context) -> None:
+    """"Wu Zhaohui, vice-ministre chinois des Sciences" and "le Premier ministre britannique Rishi Sunak"."""
+    for person in [n for n in context.names if _kind(context, n) == "gk:Person"]:
+        phrase = _after(context, person) or _before(context, person)
+        if phrase is None:
+            continue
+        p_start, p_end, head = phrase
+        org = _role_organisation(context, p_start, p_end)
+        if org is None:
+            continue
+        known = [e.slug for e in context.gazetteer.lookup(head) if e.family == "role"]
+        role = known[0] if known else "role-" + mint_slug(head)
+        membership = f"membership-{person.slug}-{role[5:]}"
+        add = context.proposal.add
+        described = membership in context.gazetteer.described
+        for lang in () if described else ("fr", "en"):
+            add(Fact(membership, "rdfs:label", literal(f"{context.text[person.start:person.end]}, {head}", lang), p_start, p_end, 0.6, "role"))
+        if not described:
+            add(Fact(membership, "a", "org:Membership", p_start, p_end, 0.6, "role"))
+        add(Fact(membership, "org:member", person.slug, person.start, person.end, 0.7, "role"))
+        add(Fact(membership, "org:role", role, p_start, p_start + len(head), 0.6, "role"))
+        add(Fact(membership, "org:organization", org[0], org[1], org[2], 0.6, "role"))
+        if role not in context.gazetteer.described:
+            add(Fact(role, "a", "org:Role", p_start, p_start + len(head), 0.6, "role"))
+            for lang in ("fr", "en"):
+                add(Fact(role, "rdfs:label", literal(head, lang), p_start, p_start + len(head), 0.6, "role"))
+
+
+def _kind(context: Context, name: Name) -> str:
+    entity = context.gazetteer.entities.get(name.slug)
+    return f"gk:{str(entity.kind).rsplit('#', 1)[-1]}" if entity else context.proposal.minted.get(name.slug, ("",))[0]
+
+
+def _after(context: Context, person: Name) -> tuple[int, int, str] | None:
+    """", <role phrase>," right after the name."""
+    match = re.match(r",\s+(?:the |le |la |l')?([^,;.\n]{3,120})", context.text[person.end : person.end + 140])
+    if not match or not (head := cues.ROLE_HEAD.match(fold(match[1]))):
+        return None
+    start = person.end + match.start(1)
+    return start, person.end + match.end(1), context.text[start : start + head.end()]
+
+
+def _before(context: Context, person: Name) -> tuple[int, int, str] | None:
+    """"<role phrase> <name>" (optionally with a comma) just before the name."""
+    window = context.folded[max(0, person.start - 90) : person.start]
+    for head in cues.ROLE_HEAD.finditer(window):
+        start = person.start - len(window) + head.start()
+        between = context.text[start : person.start]
+        if len(between.split()) <= 6 and "." not in between:
+            return start, person.start, context.text[start : start + head.end() - head.start()]
+    return None
+
+
+def _role_organisation(context: Context, start: int, end: int) -> tuple[str, int, int] | None:
+    """The organisation in a role phrase: a name in it, else the state its demonym names."""
+    for name in context.names_in(start, end, "actor"):
+        if _kind(context, name) != "gk:Person":
+            return name.slug, name.start, name.end
+    for word in re.finditer(r"[\w'-]+", context.text[start:end]):
+        if (state := context.gazetteer.demonym(word[0])) is not None:
+            found = context.mint(state.labels.get(context.lang, word[0]), "gk:State", start + word.start(), start + word.end()) if not state.known else None
+            return (found.slug if found else state.slug), start + word.start(), start + word.end()
+    return None
+
+
+def events(context: Context) -> None:
+    """Hosts and co-organisers of events, where they are held and when."""
+    current: Name | None = None
+    for start, end in context.sentences():
+        found = context.names_in(start, end, "event")
+        current = found[0] if found else current
+        if current is None:
+            continue
+        _hosts(context, current, start, end)
+        if found and _HELD.search(context.folded, start, end):
+            _place_and_dates(context, found[0], start, end)
+
+
+def _hosts(context: Context, event: Name, start: int, end: int) -> None:
+    for pattern, predicate in ((cues.CHAIR, "gk:coOrganiser"), (cues.HOST, "gk:host")):
+        for cue in pattern.finditer(context.folded, start, end):
+            after = context.folded[cue.end() : cue.end() + 5].startswith((" par", " by"))
+            window = (cue.end(), end) if after or cue[0].endswith((" par", " by")) else (max(start, cue.start() - 60), cue.start())
+            for name in _parties(context, *window):
+                if name.slug != event.slug:
+                    context.proposal.add(Fact(event.slug, predicate, name.slug, name.start, name.end, 0.6, "host"))
+            if predicate == "gk:coOrganiser" and _parties(context, *window):
+                return
+
+
+def _place_and_dates(context: Context, event: Name, start: int, end: int) -> None:
+    add = context.proposal.add
+    for place in context.names_in(event.end, end, "place") + context.names_in(event.end, end, "actor"):
+        if _AT.search(context.folded[max(start, place.start - 6) : place.start]) and _kind(context, place) in ("gk:State", "schema:City", "schema:Place", ""):
+            add(Fact(event.slug, "schema:location", place.slug, place.start, place.end, 0.6, "event place"))
+            break
+    after = [d for d in context.dates if event.end <= d.start < end]
+    for date in sorted(after, key=lambda d: d.end_value is None)[:1]:
+        add(Fact(event.slug, "schema:startDate", _literal(date.value, date.datatype), date.start, date.end, 0.6, "event dates"))
+        if date.end_value:
+            add(Fact(event.slug, "schema:endDate", _literal(date.end_value, "date"), date.start, date.end, 0.6, "event dates"))
+
+
+def _literal(value: str, datatype: str) -> str:
+    return f'"{value}"^^xsd:{datatype}'
+
+
+def commitments(context: Context) -> None:
+    """Commitments listed after "s'engagent à :" / "commit to:", each with its own words."""
+    sentences = context.sentences()
+    current: Name | None = None
+    for index, (start, end) in enumerate(sentences):
+        instruments = context.names_in(start, end, "instrument")
+        current = instruments[0] if instruments else current
+        folded = context.folded[start:end].rstrip()
+        if current is None or not folded.endswith(":") or not cues.COMMIT.search(folded):
+            continue
+        for number, (i_start, i_end) in enumerate(_items(context, sentences, index), 1):
+            bullet = _BULLET.match(context.text, i_start)
+            first = bullet.end() if bullet else i_start
+            words = context.text[first:i_end].rstrip(" ;.,")
+            slug = "commitment-" + "-".join(mint_slug(words).split("-")[:7])
+            add, last = context.proposal.add, first + len(words)
+            add(Fact(current.slug, "gk:hasCommitment", slug, first, last, 0.6, "commitment"))
+            add(Fact(slug, "gk:statement", "@quote", first, last, 0.6, "commitment"))
+            if slug in context.gazetteer.described:
+                continue
+            add(Fact(slug, "a", "gk:Commitment", first, last, 0.6, "commitment"))
+            add(Fact(slug, "rdfs:label", literal(words, context.lang), first, last, 0.6, "commitment"))
+            other, title = ("en", "commitment") if context.lang == "fr" else ("fr", "engagement")
+            named = " ".join(context.text[current.start : current.end].split())
+            add(Fact(slug, "rdfs:label", literal(f"{title} {number} — {named}", other), first, last, 0.6, "commitment"))
+
+
+def countries(context: Context) -> None:
+    """"Zhipu.ai (Chine)": the organisation's country."""
+    for name in context.names:
+        match = re.match(r"\s*\(", context.text[name.end : name.end + 3])
+        if not match or name.family != "actor":
+            continue
+        inside = [n for n in context.names_in(name.end, name.end + 60, "actor") if _kind(context, n) == "gk:State"][:1]
+        for state in inside:
+            if context.text[name.end : state.start].strip() == "(" and _kind(context, name) != "gk:State":
+                context.proposal.add(Fact(name.slug, "gk:country", state.slug, state.start, state.end, 0.7, "country"))

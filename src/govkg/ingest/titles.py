@@ -1,0 +1,83 @@
+"""Titles of instruments and events the gazetteer does not know ("Convention de Lisbonne sur la transparence
+algorithmique", "Copenhagen Code of Conduct on AI Agents"): a capitalised head word (Convention, Code, Forum,
+Summit, ...) grown over capitalised words and the prepositions that join a title, as both languages write them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from govkg.ingest import cues
+from govkg.ingest.names import fold
+
+__all__ = ["titles"]
+
+JOINERS = {"de", "du", "des", "d'", "sur", "pour", "en", "la", "le", "l'", "les", "of", "on", "for", "the", "and",
+           "et", "a", "au", "aux", "in", "to", "-", "&"}  # fmt: skip
+LICENSERS = {"sur", "pour", "en", "on", "for", "in", "de", "des", "du", "la", "l'", "of"}  # after these, lower-case words
+STOPS = {"a", "est", "sont", "qui", "que", "dont", "par", "signed", "was", "is", "has", "have", "were", "sera", "ont",
+         "by", "avec", "with", "ce", "cette", "lors", "which", "that", "who", "ete", "afin", "apres", "avant", "at",
+         "le", "la", "les", "l'", "the"}  # fmt: skip
+DETERMINERS = {"la", "le", "les", "l'", "the", "a", "an", "un", "une", "ce", "cette", "this"}
+MAX_TOKENS = 14
+
+
+def titles(doc: Any) -> Iterator[tuple[int, int, str]]:
+    """(start char, end char, kind) of each instrument, event or organisation title in a processed doc."""
+    for token in doc:
+        kind = _kind(token)
+        if kind is None:
+            continue
+        first, last = _left(doc, token.i), _right(doc, token.i)
+        if last - first > 1 or _quoted(doc, first, last):
+            span = doc[first:last]
+            yield span.start_char, span.end_char, kind
+
+
+def _kind(token: Any) -> str | None:
+    if not token.text[:1].isupper():
+        return None
+    word = fold(token.text)
+    if cues.INSTRUMENT_HEAD.fullmatch(word):
+        return "gk:Instrument"
+    if cues.EVENT_HEAD.fullmatch(word):
+        return "gk:Event"
+    return "organisation" if cues.ORGANISATION_HEAD.fullmatch(word) else None
+
+
+def _left(doc: Any, i: int) -> int:
+    """Grow left over capitalised words ("Copenhagen Code", "Nordic AI Assurance Forum")."""
+    while i > 0 and doc[i - 1].text[:1].isupper() and fold(doc[i - 1].text) not in DETERMINERS | JOINERS:
+        if doc[i - 1].is_sent_start and doc[i - 1].pos_ in ("DET", "ADP"):
+            break
+        i -= 1
+    return i
+
+
+def _right(doc: Any, head: int) -> int:
+    """Grow right over capitalised words, joiners, and lower-case words once a preposition allows them."""
+    end, licensed, i = head + 1, doc[head + 1].pos_ == "ADJ" if head + 1 < len(doc) else False, head + 1
+    while i < len(doc) and i - head < MAX_TOKENS:
+        token, word = doc[i], fold(doc[i].text)
+        if token.is_punct and word not in ("-", "'"):
+            break
+        if word in JOINERS:
+            licensed = licensed or word in LICENSERS
+        elif token.text[:1].isupper() or (licensed and token.is_alpha and word not in STOPS and _descriptive(token)):
+            end = i + 1
+        elif token.pos_ == "ADJ" and i == head + 1:
+            end = i + 1
+        else:
+            break
+        i += 1
+    return end
+
+
+def _descriptive(token: Any) -> bool:
+    """Not a finite verb: nouns, adjectives and participles ("ouverte") continue a title."""
+    return token.pos_ not in ("VERB", "AUX") or "Part" in token.morph.get("VerbForm")
+
+
+def _quoted(doc: Any, first: int, last: int) -> bool:
+    """A one-word title counts only between quotation marks."""
+    return first > 0 and last < len(doc) and doc[first - 1].text in ("«", "“", '"') and doc[last].text in ("»", "”", '"')
