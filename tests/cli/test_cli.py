@@ -19,7 +19,7 @@ from conftest import Outcome
 from govkg.build import DATASET_FILE, Build, write
 
 SIGNERS = """PREFIX gk: <https://w3id.org/govkg/ontology#>
-SELECT ?company WHERE { ?act gk:signatory ?company } ORDER BY ?company"""
+SELECT DISTINCT ?company WHERE { ?act gk:signatory ?company } ORDER BY ?company"""
 CONSTRUCT = """PREFIX gk: <https://w3id.org/govkg/ontology#>
 CONSTRUCT { ?act gk:signatory ?c } WHERE { ?act gk:signatory ?c }"""
 

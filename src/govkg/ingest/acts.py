@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 from govkg.ingest import cues
 from govkg.ingest.context import Context, Name, literal
 from govkg.ingest.facts import Fact
+from govkg.ingest.names import fold
 
 __all__ = ["endorsements"]
 
 _CLAUSE = re.compile(r";|\s(?:tandis que|alors que|mais|whereas|while|but)\s|,\s(?=(?:qui|que|which|who)\s)")
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+", re.MULTILINE)
+_PREAMBLE = re.compile(r"\W*(?:nous|we)\b,?[^.;]{0,120}?\b(?:representant|representing|au nom de|on behalf of)\b")
+_SELF = re.compile(r"(?:la presente|this|the present) (declaration|charte|code)")
 _REFUSAL = re.compile(r"absten|abstien|abstain|refus|declin|ne se sont pas rallie|did not join|ne figur")
 _KIND_LABEL = {"gk:Signature": ("signature", "signing"), "gk:Adoption": ("adoption", "adoption"),
                "gk:Endorsement": ("approbation", "endorsement")}  # fmt: skip
@@ -46,8 +49,49 @@ def endorsements(context: Context) -> None:
         items = _items(context, sentences, index) if folded.rstrip().endswith(":") else []
         _sentence(context, account, start, end, items)
         _withdrawals(context, start, end, current)
+    _preambles(context, accounts)
     for account in accounts.values():
         _drop_if_empty(context, account)
+
+
+def _preambles(context: Context, accounts: dict[str, _Account]) -> None:
+    """"Nous, dirigeants … représentant A, B et C, réunis le … au sommet …, affirmons": the parties that adopt the
+    text itself, a declaration known by the event it was adopted at when the text does not name itself."""
+    for start, end in context.sentences():
+        cue = _PREAMBLE.match(context.folded, start, end)
+        if cue is None:
+            continue
+        instrument = _own_instrument(context, start, end)
+        if instrument is None:
+            continue
+        account = _account(context, accounts, instrument, cues.ACT_KINDS[1])
+        for name in _parties(context, cue.end(), end):
+            context.proposal.add(Fact(account.slug, account.party, name.slug, name.start, name.end, 0.7, "preamble"))
+        _when_where(context, account, start, end)
+
+
+def _own_instrument(context: Context, start: int, end: int) -> Name | None:
+    """The instrument a preamble opens: named in it or in the title, else the one adopted at its event."""
+    named = context.names_in(start, end, "instrument") or context.names_in(0, context.sentences()[0][1], "instrument")
+    if named:
+        return named[0]
+    itself = _SELF.search(context.folded)
+    if itself is None:
+        return None
+    gazetteer, places = context.gazetteer, context.names_in(start, end, "place")
+    events = {e.slug: e for e in context.names_in(start, end, "event")}
+    events.update({e: p for p in places for e in gazetteer.held_in.get(p.slug, ())})
+    adopted = {(i, n) for e, n in events.items() for i in gazetteer.adopted_at.get(e, ())}
+    kind = fold(itself[1])
+    fitting = sorted((i, n) for i, n in adopted if i in gazetteer.entities and _kind_word(gazetteer.entities[i].kind) == kind)
+    if len({i for i, _ in fitting}) == 1:
+        return Name(fitting[0][0], "instrument", fitting[0][1].start, fitting[0][1].end)
+    return None
+
+
+def _kind_word(kind: object) -> str:
+    """The head word a text uses for an instrument of this class (gk:Declaration → "declaration")."""
+    return {"Declaration": "declaration", "Charter": "charte", "CodeOfConduct": "code"}.get(str(kind).rsplit("#", 1)[-1], "")
 
 
 def _drop_if_empty(context: Context, account: _Account) -> None:

@@ -11,7 +11,7 @@ from govkg.ingest import cues
 from govkg.ingest.dates import DateMention, find_dates
 from govkg.ingest.facts import Fact, Proposal
 from govkg.ingest.gazetteer import Entity, Gazetteer
-from govkg.ingest.names import fold, mint_slug, strip_article
+from govkg.ingest.names import APOSTROPHES, fold, mint_slug, strip_article
 from govkg.ingest.pipeline import Mention, mentions
 from govkg.ingest.titles import titles
 
@@ -29,6 +29,12 @@ _KINDS = [
     (re.compile(r"(?:\b(?:ai|labs?|robotics|systems|software|technolog\w*|analytics|health|inc|ltd|sa|gmbh|corp\w*|"
                 r"group|groupe|electronics|solutions|intelligence)\b|&)"), "gk:Company"),
 ]  # fmt: skip
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[ \t\u00a0]+(?=[«\"“(A-ZÀ-Ý0-9])|\n+")
+# A line break inside a sentence (text wrapped at a fixed width): not after a sentence's end, a colon or a blank
+# line, and not before a list item.
+_SOFT_WRAP = re.compile(r"(?<=[^\n.!?:;»”\"])\n(?=[^\n\-*•–#\d])")
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class Context:
     gazetteer: Gazetteer
     doc: Any
     folded: str = ""
+    flat: str = ""
     names: list[Name] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     proposal: Proposal = field(default_factory=Proposal)
@@ -59,26 +66,28 @@ class Context:
     @classmethod
     def read(cls, text: str, lang: str, number: str, gazetteer: Gazetteer, nlp: Any, year: int | None) -> Context:
         """Run the pipeline over `text` and resolve its names and dates."""
-        context = cls(text, lang, number, gazetteer, nlp(text), fold(text))
+        flat = _SOFT_WRAP.sub(" ", text).translate(APOSTROPHES)  # same length: offsets still point into `text`
+        context = cls(text, lang, number, gazetteer, nlp(flat), fold(flat), flat)
         context.dates = find_dates(text, lang, year or _year(text, lang))
         found = [n for m in mentions(context.doc, gazetteer) if (n := context.resolve(m))]
         for start, end, kind in titles(context.doc):
             kind = kind if kind != "organisation" else context.guess_kind(text[start:end], "ORG") or "gk:Organisation"
-            if any(n.start < end and start < n.end and context.known(n) for n in found):
-                continue
+            if any(n.start < end and start < n.end and context.known(n) and not (start <= n.start and n.end <= end and (n.start, n.end) != (start, end)) for n in found):
+                continue  # a name the graph knows, not strictly inside this title, stands
             found = [n for n in found if not (start <= n.start and n.end <= end)]
             found.append(context.mint(text[start:end], kind, start, end))
         context.names = sorted(found, key=lambda n: n.start)
         return context
 
     def sentences(self) -> list[tuple[int, int]]:
-        """(start, end) of each sentence, list items split at line breaks."""
-        spans = []
-        for sent in self.doc.sents:
-            start = sent.start_char
-            for line in re.finditer(r"[^\n]+", sent.text):
-                spans.append((start + line.start(), start + line.end()))
-        return spans
+        """(start, end) of each sentence: at a full stop before a capital, and at each remaining line break (list
+        items, headings, paragraphs), so a list item is a sentence of its own."""
+        spans, start = [], 0
+        for cut in _SENTENCE_END.finditer(self.flat):
+            spans.append((start, cut.start()))
+            start = cut.end()
+        spans.append((start, len(self.flat)))
+        return [(a, b) for a, b in spans if self.flat[a:b].strip()]
 
     def known(self, name: Name) -> bool:
         """True for a name the graph already has."""

@@ -60,6 +60,7 @@ INSTRUMENT_HEAD = _words(
     r"declaration", r"convention(?:-cadre)?", r"charte", r"code", r"pacte", r"accord", r"traite", r"engagements",
     r"principes", r"resolution", r"recommandation", r"feuille de route", r"charter", r"pact", r"treaty",
     r"commitments", r"principles", r"recommendation", r"roadmap", r"pledge", r"statement", r"framework",
+    r"initiative", r"processus", r"process",
 )  # fmt: skip
 ORGANISATION_HEAD = _words(
     r"reseau", r"network", r"institut", r"institute", r"centre", r"center", r"agence", r"agency", r"observatoire",

@@ -3,6 +3,7 @@ pipeline's sentences and names; nothing here knows any particular document)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from govkg import __version__
@@ -18,10 +19,19 @@ RULES = [acts.endorsements, relations.memberships, relations.roles, relations.ev
          relations.countries]  # fmt: skip
 
 
-def propose(text: str, lang: str, number: str, gazetteer: Gazetteer, nlp: Any, year: int | None = None) -> Proposal:
-    """The facts `text` states, for the document numbered `number` (account slugs end with it)."""
+def propose(
+    text: str, lang: str, number: str, gazetteer: Gazetteer, nlp: Any, year: int | None = None,
+    chrome: Sequence[str] = (),
+) -> Proposal:  # fmt: skip
+    """The facts `text` states, for the document numbered `number` (account slugs end with it); nothing from the
+    page-chrome passages in `chrome`."""
     context = Context.read(text, lang, number, gazetteer, nlp, year)
+    blocked = [(s, s + len(p)) for p in chrome if (s := text.find(p)) >= 0]
+    context.names = [n for n in context.names if not any(a < n.end and n.start < b for a, b in blocked)]
     for rule in RULES:
         rule(context)
+    proposal = context.proposal
+    proposal.facts = [f for f in proposal.facts if not any(a < f.end and f.start < b for a, b in blocked)]
     context.describe_new()
-    return context.proposal
+    proposal.mentioned = {n.slug: text[n.start : n.end] for n in context.names}
+    return proposal

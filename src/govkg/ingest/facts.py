@@ -38,6 +38,7 @@ class Proposal:
 
     facts: list[Fact] = field(default_factory=list)
     minted: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug → (class token, name as written)
+    mentioned: dict[str, str] = field(default_factory=dict)  # every entity the text names: slug → name as written
 
     def add(self, fact: Fact) -> None:
         """Add a fact unless the same triple is already proposed."""

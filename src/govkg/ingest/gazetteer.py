@@ -5,6 +5,7 @@ existing entities and a new state gets a stable name."""
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -13,10 +14,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from govkg.ingest.demonyms import DEMONYMS
-from govkg.ingest.names import fold, mint_slug, strip_article
+from govkg.ingest.names import APOSTROPHES, fold, mint_slug, strip_article
 from govkg.namespaces import GK, GKD, ORG, SCHEMA
 
-__all__ = ["FAMILIES", "Entity", "Gazetteer"]
+__all__ = ["FAMILIES", "Entity", "Gazetteer", "variants"]
 
 # What an entity is, for the rules: the top classes of govkg's ontology (and schema:Place) a class falls under.
 FAMILIES = {GK.Actor: "actor", GK.Event: "event", GK.Instrument: "instrument", SCHEMA.Place: "place"}
@@ -45,6 +46,8 @@ class Gazetteer:
     written: set[tuple[str, str]] = field(default_factory=set)  # (name as written, slug), for the EntityRuler
     acts: dict[str, str] = field(default_factory=dict)  # instrument slug → the act its accounts tell
     described: set[str] = field(default_factory=set)  # slugs the graph already types (memberships, roles, ...)
+    adopted_at: dict[str, set[str]] = field(default_factory=dict)  # event slug → instruments adopted at it or a part
+    held_in: dict[str, set[str]] = field(default_factory=dict)  # place slug → events held there
 
     @classmethod
     def build(cls, graph: Graph, ontology: Graph, exclude: Iterable[str] = ()) -> Gazetteer:
@@ -57,6 +60,11 @@ class Gazetteer:
         for entity, names in _states(gazetteer):
             gazetteer.add(entity, names)
         gazetteer.described = {str(s)[len(GKD) :] for s in graph.subjects(RDF.type) if str(s).startswith(str(GKD))}
+        for instrument, event in graph.subject_objects(GK.adoptedAt):
+            for whole in [event, *graph.transitive_objects(event, SCHEMA.superEvent)]:
+                gazetteer.adopted_at.setdefault(str(whole)[len(GKD) :], set()).add(str(instrument)[len(GKD) :])
+        for event, place in graph.subject_objects(SCHEMA.location):
+            gazetteer.held_in.setdefault(str(place)[len(GKD) :], set()).add(str(event)[len(GKD) :])
         for account, act in graph.subject_objects(GK.accountOf):
             instrument = graph.value(account, GK.endorsedInstrument)
             if instrument is not None and str(act).startswith(str(GKD)):
@@ -64,11 +72,11 @@ class Gazetteer:
         return gazetteer
 
     def add(self, entity: Entity, names: Iterable[str]) -> None:
-        """Register `entity` under each of `names` (and each name without its article)."""
+        """Register `entity` under each of `names` and the forms texts write them in (variants())."""
         known = self.entities.setdefault(entity.slug, entity)
         known.labels = {**entity.labels, **known.labels}
         for name in names:
-            for form in {name.strip(), strip_article(name)}:
+            for form in variants(name):
                 self._index(form, entity.slug)
 
     def _index(self, form: str, slug: str) -> None:
@@ -78,7 +86,7 @@ class Gazetteer:
             self.acronyms.setdefault(form, set()).add(slug)
         else:
             self.names.setdefault(fold(form), set()).add(slug)
-            self.written.update({(form, slug), (fold(form), slug)})
+            self.written.update({(form, slug), (fold(form), slug), (form.translate(APOSTROPHES), slug)})
 
     def lookup(self, name: str) -> list[Entity]:
         """The entities a name (as written, with or without article) may refer to."""
@@ -102,6 +110,21 @@ class Gazetteer:
     def state(self, alpha2: str) -> Entity | None:
         """The state with ISO 3166-1 code `alpha2`."""
         return next((e for e in self.entities.values() if e.alpha2 == alpha2), None)
+
+
+_QUALIFIER = re.compile(r"\s*\([^()]*\)$")  # "Sommet de Séoul sur l'IA (2024)": the edition, not the name
+_TOPIC = re.compile(r"\s+(?:sur l'(?:IA|intelligence artificielle)|on AI|on artificial intelligence)$", re.IGNORECASE)
+_SWAPS = [("l'intelligence artificielle", "l'IA"), ("l'IA", "l'intelligence artificielle"),
+          ("artificial intelligence", "AI"), ("AI ", "artificial intelligence ")]  # fmt: skip
+
+
+def variants(name: str) -> set[str]:
+    """A name as texts write it: without article, edition qualifier or "on AI", with IA/AI spelled out or not."""
+    base = {name.strip().translate(APOSTROPHES)}
+    base |= {_QUALIFIER.sub("", n) for n in base}
+    base |= {_TOPIC.sub("", n) for n in base if len(_TOPIC.sub("", n).split()) > 1}
+    base |= {n.replace(a, b) for n in base for a, b in _SWAPS if a in n}
+    return {f for n in base for f in (n, strip_article(n)) if f} | {name.strip()}
 
 
 def _families(ontology: Graph) -> dict[URIRef, str]:

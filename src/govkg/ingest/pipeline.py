@@ -118,6 +118,8 @@ def mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
         entity = gazetteer.entities.get(ent.ent_id_) if ent.label_ == KNOWN else None
         if ent.label_ != KNOWN and ent.label_ not in NAME_LABELS:
             continue
+        if entity is not None and entity.family in ("actor", "place") and ent.text[:1].islower():
+            continue  # "la réunion", "a turkey": names of states and places are written with a capital
         text = ent.text.strip()
         start = ent.start_char + (len(ent.text) - len(ent.text.lstrip()))
         out.append(Mention(start, start + len(text), text, entity, ent.label_))

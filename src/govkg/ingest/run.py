@@ -82,20 +82,11 @@ def _one(path: Path, sources: Path, gazetteer: Gazetteer, lang: str | None, numb
         return Ingested(path, existing[0].stem, skipped=f"already ingested as {existing[0].stem}")
     language = lang or detect_language(incoming.text)
     year = int(incoming.date[:4]) if incoming.date else None
-    proposal = propose(incoming.text, language, number, gazetteer, load_pipeline(language, gazetteer), year)
-    proposal.facts = [f for f in proposal.facts if not _in_chrome(incoming, f)]
+    nlp = load_pipeline(language, gazetteer)
+    proposal = propose(incoming.text, language, number, gazetteer, nlp, year, incoming.chrome)
     result = Ingested(path, f"{number}_{digest}", language, proposal, incoming.text, chrome=incoming.chrome)
     result.proposal.facts[:0] = _document_facts(incoming, language)
     return result
-
-
-def _in_chrome(incoming: Incoming, fact: Fact) -> bool:
-    """A fact whose evidence lies in page chrome is dropped (no fact may come from chrome)."""
-    for passage in incoming.chrome:
-        start = incoming.text.find(passage)
-        if start >= 0 and start < fact.end and fact.start < start + len(passage):
-            return True
-    return False
 
 
 def _document_facts(incoming: Incoming, lang: str) -> list[Fact]:
