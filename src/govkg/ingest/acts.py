@@ -18,6 +18,7 @@ _CLAUSE = re.compile(r";|\s(?:tandis que|alors que|mais|whereas|while|but)\s|,\s
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+", re.MULTILINE)
 _PREAMBLE = re.compile(r"\W*(?:nous|we)\b,?[^.;]{0,120}?\b(?:representant|representing|au nom de|on behalf of)\b")
 _SELF = re.compile(r"(?:la presente|this|the present) (declaration|charte|code)")
+_ANAPHOR = re.compile(r"\s*(?:de |du |from |of )?(?:la |le |l'|the |ce |cette |this )(?:\w+ )?(?:texte|text|convention|declaration|charte|charter|code|accord|pacte|pact|traite|treaty)\b")
 _REFUSAL = re.compile(r"absten|abstien|abstain|refus|declin|ne se sont pas rallie|did not join|ne figur")
 _KIND_LABEL = {"gk:Signature": ("signature", "signing"), "gk:Adoption": ("adoption", "adoption"),
                "gk:Endorsement": ("approbation", "endorsement")}  # fmt: skip
@@ -35,20 +36,18 @@ class _Account:
 def endorsements(context: Context) -> None:
     """Propose the endorsement accounts, parties, non-parties and withdrawals the document states."""
     accounts: dict[str, _Account] = {}
-    current: Name | None = None
+    current: Name | None = None  # the instrument the text is about so far ("le texte", "the code")
     sentences = context.sentences()
     for index, (start, end) in enumerate(sentences):
-        instruments = context.names_in(start, end, "instrument")
-        current = instruments[0] if instruments else current
+        named = context.names_in(start, end, "instrument")
         folded = context.folded[start:end]
         kind = next((k for k in cues.ACT_KINDS if k[1].search(folded)), None)
-        if current is None or (kind is None and not (accounts and _REFUSAL.search(folded))):
-            _withdrawals(context, start, end, current)
-            continue
-        account = _account(context, accounts, current, kind)
-        items = _items(context, sentences, index) if folded.rstrip().endswith(":") else []
-        _sentence(context, account, start, end, items)
+        if (named or current) and (kind or (accounts and _REFUSAL.search(folded))):
+            items = _items(context, sentences, index) if folded.rstrip().endswith(":") else []
+            _sentence(context, accounts, kind, (start, end), items, current)
         _withdrawals(context, start, end, current)
+        if named and (kind or current is None):  # an instrument named in passing ("sur le modèle de …") is not the topic
+            current = named[0]
     _preambles(context, accounts)
     for account in accounts.values():
         _drop_if_empty(context, account)
@@ -132,23 +131,43 @@ def _account(context: Context, accounts: dict[str, _Account], instrument: Name, 
     return account
 
 
-def _sentence(context: Context, account: _Account, start: int, end: int, items: list[tuple[int, int]]) -> None:
+def _sentence(
+    context: Context, accounts: dict[str, _Account], kind: tuple | None, span: tuple[int, int],
+    items: list[tuple[int, int]], current: Name | None,
+) -> None:  # fmt: skip
     """Parties, non-parties, count, completeness, date and event from one sentence (and the list it opens)."""
-    add, folded = context.proposal.add, context.folded
+    add, (start, end), main = context.proposal.add, span, None
     for c_start, c_end, negated in _clauses(context, start, end):
-        if not _about_the_act(context.folded[c_start:c_end]):
+        instrument = _instrument_of(context, c_start, c_end, current)
+        if instrument is None or not _about_the_act(context.folded[c_start:c_end]):
             continue
+        account = _account(context, accounts, instrument, kind)
+        main = main or account
         for name in _parties(context, c_start, c_end):
             predicate = "gk:nonEndorser" if negated else account.party
-            add(Fact(account.slug, predicate, name.slug, name.start, name.end, 0.75, "party" if not negated else "negation"))
+            add(Fact(account.slug, predicate, name.slug, name.start, name.end, 0.75, "negation" if negated else "party"))
+    if main is None:
+        return
     for i_start, i_end in items:
         for name in _item_parties(context, i_start, i_end)[:1]:
-            add(Fact(account.slug, account.party, name.slug, name.start, name.end, 0.8, "listed party"))
-    if items or _parties(context, start, end):
+            add(Fact(main.slug, main.party, name.slug, name.start, name.end, 0.8, "listed party"))
+    _counted(context, main, start, end, bool(items))
+
+
+def _instrument_of(context: Context, start: int, end: int, current: Name | None) -> Name | None:
+    """The instrument a clause is about: the first it names before any withdrawal, else the one in discussion."""
+    withdraw = cues.WITHDRAW.search(context.folded, start, end)
+    named = context.names_in(start, withdraw.start() if withdraw else end, "instrument")
+    return named[0] if named else current
+
+
+def _counted(context: Context, account: _Account, start: int, end: int, listed: bool) -> None:
+    """How many parties, whether the list is complete, when and where, for the sentence's main account."""
+    if listed or _parties(context, start, end):
         _completeness(context, account, start, end)
-    if count := cues.COUNT.search(folded, start, end):
+    if count := cues.COUNT.search(context.folded, start, end):
         if (n := cues.number(count[1])) and n > 1:
-            add(Fact(account.slug, "gk:partyCount", str(n), count.start(), count.end(), 0.7, "party count"))
+            context.proposal.add(Fact(account.slug, "gk:partyCount", str(n), count.start(), count.end(), 0.7, "party count"))
     _when_where(context, account, start, end)
 
 
@@ -228,8 +247,10 @@ def _when_where(context: Context, account: _Account, start: int, end: int) -> No
 def _withdrawals(context: Context, start: int, end: int, current: Name | None) -> None:
     """"X annonce son retrait de Y", "X withdrew from Y": a first-class negative fact, never an endorsement."""
     for cue in cues.WITHDRAW.finditer(context.folded, start, end):
-        actors = [n for n in _parties(context, start, cue.start())][-1:]
-        instruments = context.names_in(cue.end(), end, "instrument")[:1] or ([current] if current else [])
+        actors = _parties(context, start, cue.start())[-1:]
+        after = context.folded[cue.end() : cue.end() + 40]
+        named = [n for n in context.names_in(cue.end(), end, "instrument") if n.start - cue.end() < 40][:1]
+        instruments = named or ([current] if current and _ANAPHOR.match(after) else [])
         for actor in actors:
             for instrument in instruments:
                 context.proposal.add(Fact(actor.slug, "gk:withdrawsFrom", instrument.slug, actor.start, actor.end, 0.7, "withdrawal"))

@@ -62,6 +62,7 @@ class Context:
     dates: list[DateMention] = field(default_factory=list)
     proposal: Proposal = field(default_factory=Proposal)
     _new: dict[str, tuple[str, int, int, Entity | None]] = field(default_factory=dict)
+    unresolved: list[Mention] = field(default_factory=list)  # capitalised names of no known kind (maybe people)
 
     @classmethod
     def read(cls, text: str, lang: str, number: str, gazetteer: Gazetteer, nlp: Any, year: int | None) -> Context:
@@ -69,7 +70,13 @@ class Context:
         flat = _SOFT_WRAP.sub(" ", text).translate(APOSTROPHES)  # same length: offsets still point into `text`
         context = cls(text, lang, number, gazetteer, nlp(flat), fold(flat), flat)
         context.dates = find_dates(text, lang, year or _year(text, lang))
-        found = [n for m in mentions(context.doc, gazetteer) if (n := context.resolve(m))]
+        found = []
+        for mention in mentions(context.doc, gazetteer):
+            name = context.resolve(_without_role(mention))
+            if name is not None:
+                found.append(name)
+            elif mention.label in ("NAME", "PER"):
+                context.unresolved.append(mention)
         for start, end, kind in titles(context.doc):
             kind = kind if kind != "organisation" else context.guess_kind(text[start:end], "ORG") or "gk:Organisation"
             if any(n.start < end and start < n.end and context.known(n) and not (start <= n.start and n.end <= end and (n.start, n.end) != (start, end)) for n in found):
@@ -164,6 +171,17 @@ class Context:
         return "schema:City" if label == "LOC" and len(written.split()) <= 3 else None
 
 
+def _without_role(mention: Mention) -> Mention:
+    """"Premier ministre britannique Rishi Sunak" as the model tags it → the person "Rishi Sunak"."""
+    if mention.entity is not None or not (role := cues.ROLE_HEAD.match(fold(mention.text))):
+        return mention
+    rest = re.match(r"(?:\s+[a-zà-ÿ'’-]+)*\s+(?=[A-ZÀ-Ý])", mention.text[role.end() :])
+    if rest is None:
+        return mention
+    start = mention.start + role.end() + rest.end()
+    return Mention(start, mention.end, mention.text[role.end() + rest.end() :], None, "PER")
+
+
 def literal(text: str, lang: str) -> str:
     """An annotation token for a language-tagged literal."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + f'"@{lang}'
@@ -193,5 +211,5 @@ def _alpha3(alpha2: str) -> str:
 
 def _year(text: str, lang: str) -> int | None:
     """The year the document is written in, for dates given without one: its first full date's year."""
-    full = [d for d in find_dates(text, lang) if not d.year_inferred]
-    return int(full[0].value[:4]) if full else None
+    full = [d for d in find_dates(text, lang) if not d.year_inferred and d.datatype != "gYear"]
+    return int(full[0].value[:4]) if full else None  # a bare year ("en 2025") may be a plan, not the date of writing

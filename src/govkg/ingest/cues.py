@@ -29,7 +29,7 @@ NEGATION = _words(
     r"did\s+not", r"didn't", r"has\s+not", r"have\s+not", r"hasn't", r"haven't", r"not\s+among", r"refus\w*",
     r"abstain\w*", r"withheld", r"stayed\s+out", r"opted\s+out", r"is\s+not\s+a\s+signator\w*", r"n'y\s+\w+\s+pas",
 )  # fmt: skip
-WITHDRAW = _words(r"retir\w*", r"retrait", r"denonc\w*", r"withdr\w*", r"pull\w* out of", r"quitt\w*")
+WITHDRAW = _words(r"retir\w*", r"retrait", r"withdr\w*", r"pull\w* out of", r"quitt\w*")
 COMPLETE = _words(
     r"les \d+ \w+ sont", r"sont les suivant\w*", r"a savoir", r"seul\w*", r"liste complete", r"les suivant\w*",
     r"the following", r"namely", r"only", r"full list", r"complete list", r"the \w+ signatories are",
@@ -39,8 +39,9 @@ PARTIAL = _words(
     r"tels? que", r"telles? que", r"including", r"among them", r"among others", r"such as", r"notably",
 )  # fmt: skip
 MEMBER = _words(r"membres? fondat\w*", r"membres?", r"founding members?", r"members?", r"rejoin\w*", r"rejoint",
+                r"admitted", r"admis\w*", r"admission", r"accession", r"adhesion",
                 r"joined", r"joins", r"join", r"adher\w*", r"became the \w+ member", r"devenu\w* le \w+ membre")
-OBSERVER = _words(r"observat\w*", r"observer\w*", r"interess\w*", r"interested", r"pas membres?", r"not members?")
+OBSERVER = _words(r"observat\w*", r"observer\w*", r"interess\w*", r"interested", r"interet", r"interest", r"pas membres?", r"not members?")
 COMMIT = _words(r"s'engag\w*", r"engag\w* a", r"commit\w* to", r"undertake\w* to", r"pledge\w* to", r"commit:?")
 HOST = _words(r"accueill\w*", r"organis\w* par", r"organiz\w* by", r"organis\w* by", r"hosted by", r"host\w*",
               r"preside\w* par", r"preside\w*", r"chaired by", r"convened by", r"convoque\w* par")
@@ -69,6 +70,7 @@ ORGANISATION_HEAD = _words(
     r"laboratoire", r"laboratory", r"office", r"secretariat", r"coalition", r"consortium", r"department",
 )  # fmt: skip
 EVENT_HEAD = _words(r"sommet", r"forum", r"conference", r"reunion", r"assemblee", r"summit", r"meeting", r"assembly",
+                    r"rencontre", r"council", r"conseil ministeriel", r"ministerial",
                     r"dialogue", r"congres", r"congress")
 NUMBER_WORDS = {
     w: n for n, ws in enumerate([

@@ -159,7 +159,8 @@ def _entities(triples: list[Triple], kinds: dict[str, str], full: Gazetteer, can
             continue
         for term in (s, o):
             known = full.entities.get(canon(term))
-            if _SLUG.match(term) and (known is not None or _family_of(kinds.get(term), families)):
+            entity = _is_entity(canon(term), full) if known is not None else _family_of(kinds.get(term), families)
+            if _SLUG.match(term) and entity:
                 found.add((canon(term),))
     return found
 

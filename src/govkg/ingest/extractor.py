@@ -34,4 +34,5 @@ def propose(
     proposal.facts = [f for f in proposal.facts if not any(a < f.end and f.start < b for a, b in blocked)]
     context.describe_new()
     proposal.mentioned = {n.slug: text[n.start : n.end] for n in context.names}
+    proposal.mentioned.update({slug: name for slug, (_, name) in proposal.minted.items()})
     return proposal

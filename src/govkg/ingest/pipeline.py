@@ -120,7 +120,12 @@ def mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
             continue
         if entity is not None and entity.family in ("actor", "place") and ent.text[:1].islower():
             continue  # "la réunion", "a turkey": names of states and places are written with a capital
-        text = ent.text.strip()
-        start = ent.start_char + (len(ent.text) - len(ent.text.lstrip()))
-        out.append(Mention(start, start + len(text), text, entity, ent.label_))
+        for line in re.finditer(r"[^\n]+", ent.text):  # the model may run a name across list items
+            text = _BULLET.sub("", line[0]).strip()
+            if not text:
+                continue
+            start = ent.start_char + line.start() + line[0].index(text)
+            out.append(Mention(start, start + len(text), text, entity, ent.label_))
+            if entity is not None:
+                break
     return out

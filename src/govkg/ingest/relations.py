@@ -16,6 +16,7 @@ __all__ = ["commitments", "countries", "events", "memberships", "roles"]
 
 _ORGS = ("Network", "InternationalOrganisation", "IntergovernmentalForum", "Organisation", "Partnership")
 _HELD = cues._words(r"se tien\w*", r"tiendra", r"tenu\w*", r"deroul\w*", r"held", r"takes? place", r"took place",
+                    r"reuni\w*", r"rassembl\w*", r"convened", r"gathered", r"brought together",
                     r"aura lieu", r"a eu lieu", r"accueill\w*", r"hosted", r"organis\w*", r"organiz\w*")  # fmt: skip
 _AT = re.compile(r"(?:^|\s)(?:a|au|en|in|at)\s+$")
 
@@ -56,10 +57,14 @@ def _organisation(context: Context, start: int, end: int, last: bool = False) ->
 
 def roles(context: Context) -> None:
     """"Wu Zhaohui, vice-ministre chinois des Sciences" and "le Premier ministre britannique Rishi Sunak"."""
-    for person in [n for n in context.names if _kind(context, n) == "gk:Person"]:
+    people = [n for n in context.names if _kind(context, n) == "gk:Person"]
+    people += [Name(mint_slug(m.text), "actor", m.start, m.end) for m in context.unresolved]
+    for person in sorted(people, key=lambda n: n.start):
         phrase = _after(context, person) or _before(context, person)
         if phrase is None:
             continue
+        if person.slug not in context.proposal.minted and _kind(context, person) != "gk:Person":
+            person = context.mint(context.text[person.start : person.end], "gk:Person", person.start, person.end)
         p_start, p_end, head = phrase
         org = _role_organisation(context, p_start, p_end)
         if org is None:
@@ -109,8 +114,9 @@ def _before(context: Context, person: Name) -> tuple[int, int, str] | None:
 
 def _role_organisation(context: Context, start: int, end: int) -> tuple[str, int, int] | None:
     """The organisation in a role phrase: a name in it, else the state its demonym names."""
-    for name in context.names_in(start, end, "actor"):
-        if _kind(context, name) != "gk:Person":
+    for name in context.names_in(max(0, start - 30), end, "actor"):
+        possessive = name.end <= start and context.text[name.end : start].strip() in ("'s", "’s")  # "Chile's minister"
+        if _kind(context, name) != "gk:Person" and (start <= name.start or possessive):
             return name.slug, name.start, name.end
     for word in re.finditer(r"[\w'-]+", context.text[start:end]):
         if (state := context.gazetteer.demonym(word[0])) is not None:
@@ -128,8 +134,9 @@ def events(context: Context) -> None:
         if current is None:
             continue
         _hosts(context, current, start, end)
-        if found and _HELD.search(context.folded, start, end):
-            _place_and_dates(context, found[0], start, end)
+        mentioned = found[0] if found else (current if cues.EVENT_HEAD.search(context.folded, start, end) else None)
+        if mentioned is not None and _HELD.search(context.folded, start, end):
+            _place_and_dates(context, mentioned, start, end)
 
 
 def _hosts(context: Context, event: Name, start: int, end: int) -> None:

@@ -18,6 +18,7 @@ LICENSERS = {"sur", "pour", "en", "on", "for", "in", "de", "des", "du", "la", "l
 STOPS = {"a", "est", "sont", "qui", "que", "dont", "par", "signed", "was", "is", "has", "have", "were", "sera", "ont",
          "by", "avec", "with", "ce", "cette", "lors", "which", "that", "who", "ete", "afin", "apres", "avant", "at",
          "le", "la", "les", "l'", "the"}  # fmt: skip
+AGENT = {"par", "by", "lors", "le", "la", "a", "en", "au", "aux", "dans", "in", "at", "on"}
 DETERMINERS = {"la", "le", "les", "l'", "the", "a", "an", "un", "une", "ce", "cette", "this"}
 MAX_TOKENS = 14
 
@@ -29,15 +30,17 @@ def titles(doc: Any) -> Iterator[tuple[int, int, str]]:
         if kind is None:
             continue
         first, last = _left(doc, token.i), _right(doc, token.i)
+        if not token.text[:1].isupper() and not any(_proper(t) for t in doc[token.i + 1 : last]):
+            continue  # a lower-case head ("la déclaration d'intention de Séoul") needs a proper name in its title
         if last - first > 1 or _quoted(doc, first, last):
             span = doc[first:last]
             yield span.start_char, span.end_char, kind
 
 
 def _kind(token: Any) -> str | None:
-    if not token.text[:1].isupper():
-        return None
     word = fold(token.text)
+    if not token.text[:1].isupper() and not cues.INSTRUMENT_HEAD.fullmatch(word):
+        return None
     if cues.INSTRUMENT_HEAD.fullmatch(word):
         return "gk:Instrument"
     if cues.EVENT_HEAD.fullmatch(word):
@@ -61,6 +64,10 @@ def _right(doc: Any, head: int) -> int:
         token, word = doc[i], fold(doc[i].text)
         if token.is_punct and word not in ("-", "'"):
             break
+        if word in ("et", "and") and _next_title(doc, i):
+            break  # "l'Initiative pour la sécurité mondiale et l'Initiative pour …": two titles
+        if token.pos_ == "VERB" and i + 1 < len(doc) and fold(doc[i + 1].text) in AGENT:
+            break  # "lancée par la Chine": the title has ended
         if word in JOINERS:
             licensed = licensed or word in LICENSERS
         elif token.text[:1].isupper() or (licensed and token.is_alpha and word not in STOPS and _descriptive(token)):
@@ -71,6 +78,19 @@ def _right(doc: Any, head: int) -> int:
             break
         i += 1
     return end
+
+
+def _proper(token: Any) -> bool:
+    """A proper name or an acronym, not the "IA"/"AI" every title on the subject carries."""
+    return token.text[:1].isupper() and token.text not in ("IA", "AI")
+
+
+def _next_title(doc: Any, i: int) -> bool:
+    """After "et"/"and": a determiner or preposition then a capitalised head word starts another title."""
+    j = i + 1
+    while j < len(doc) and fold(doc[j].text) in DETERMINERS | {"du", "des", "de", "d'"}:
+        j += 1
+    return j > i + 1 and j < len(doc) and doc[j].text[:1].isupper() and _kind(doc[j]) is not None
 
 
 def _descriptive(token: Any) -> bool:
