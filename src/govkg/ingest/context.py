@@ -37,6 +37,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[ \t\u00a0]+(?=[«\"“(A-ZÀ-Ý0-9])|
 _SOFT_WRAP = re.compile(r"(?<=[^\n.!?:;»”\"])\n(?=[^\n\-*•–#\d])")
 
 
+# Capitalised common nouns the model takes for names ("l'État", "le Parlement").
+GENERIC = {"etat", "etats", "gouvernement", "gouvernements", "parlement", "president", "ministre", "sommet", "state",
+           "states", "government", "parliament", "newsletter", "conseil", "commission", "union", "ia", "ai"}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Name:
     """A resolved name: the entity token (slug) and its family ("actor", "event", "instrument", "place")."""
@@ -69,7 +74,7 @@ class Context:
         """Run the pipeline over `text` and resolve its names and dates."""
         flat = _SOFT_WRAP.sub(" ", text).translate(APOSTROPHES)  # same length: offsets still point into `text`
         context = cls(text, lang, number, gazetteer, nlp(flat), fold(flat), flat)
-        context.dates = find_dates(text, lang, year or _year(text, lang))
+        context.dates = find_dates(text, lang, year or _year(text, lang))  # again below once names are known
         found = []
         for mention in mentions(context.doc, gazetteer):
             name = context.resolve(_without_role(mention))
@@ -84,7 +89,14 @@ class Context:
             found = [n for n in found if not (start <= n.start and n.end <= end)]
             found.append(context.mint(text[start:end], kind, start, end))
         context.names = sorted(found, key=lambda n: n.start)
+        if not (year or _year(text, lang)) and (known := context._event_year()):
+            context.dates = find_dates(text, lang, known)
         return context
+
+    def _event_year(self) -> int | None:
+        """The year of the known events the text names (a report is written the year of what it reports)."""
+        years = sorted(y for n in self.names if (y := self.gazetteer.years.get(n.slug)))
+        return years[len(years) // 2] if years else None
 
     def sentences(self) -> list[tuple[int, int]]:
         """(start, end) of each sentence: at a full stop before a capital, and at each remaining line break (list
@@ -127,7 +139,7 @@ class Context:
 
     def mint(self, name: str, kind: str, start: int, end: int) -> Name:
         """A new entity for `name` (once per document), typed and labelled in the document's language."""
-        known = self.gazetteer.lookup(name)
+        known = self.gazetteer.lookup(name) or self.gazetteer.lookup_prefix(name)
         if known:
             return self._known(known[0], start, end, name)
         slug = mint_slug(name)
@@ -160,6 +172,8 @@ class Context:
     def guess_kind(self, written: str, label: str) -> str | None:
         """The class of a name the gazetteer lacks, from the NER label and words in the name."""
         folded = fold(written)
+        if fold(strip_article(written)) in GENERIC:
+            return None
         if cues.INSTRUMENT_HEAD.match(fold(strip_article(written))) and written[:1].isupper():
             return "gk:Instrument"
         if cues.EVENT_HEAD.search(folded) and label in ("MISC", "ORG", "NAME"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from govkg.ingest.names import fold
 
-__all__ = ["DEMONYMS", "french_forms"]
+__all__ = ["DEMONYMS", "french_forms", "masculine"]
 
 # alpha-2, French masculine singular, English adjective
 _TABLE = """
@@ -43,3 +43,10 @@ def _table() -> dict[str, str]:
 
 
 DEMONYMS = _table()
+_MASCULINE = {fold(form): french for entry in _TABLE.replace("\n", "|").split("|") if entry.strip()
+              for french in [entry.split()[1]] for form in french_forms(french)}  # fmt: skip
+
+
+def masculine(word: str) -> str:
+    """The masculine singular of a French demonym ("chinoise" → "chinois"); other words unchanged."""
+    return _MASCULINE.get(fold(word), word)

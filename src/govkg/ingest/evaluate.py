@@ -185,7 +185,7 @@ def _canon(full: Gazetteer, names: dict[str, str]) -> Callable[[str], str]:
     def canon(slug: str) -> str:
         if slug in full.entities or slug not in names:
             return slug
-        found = full.lookup(names[slug])
+        found = full.lookup(names[slug]) or full.lookup_prefix(names[slug])
         return found[0].slug if found else slug
 
     return canon

@@ -48,6 +48,7 @@ class Gazetteer:
     described: set[str] = field(default_factory=set)  # slugs the graph already types (memberships, roles, ...)
     adopted_at: dict[str, set[str]] = field(default_factory=dict)  # event slug → instruments adopted at it or a part
     held_in: dict[str, set[str]] = field(default_factory=dict)  # place slug → events held there
+    years: dict[str, int] = field(default_factory=dict)  # event slug → the year it starts
 
     @classmethod
     def build(cls, graph: Graph, ontology: Graph, exclude: Iterable[str] = ()) -> Gazetteer:
@@ -63,6 +64,8 @@ class Gazetteer:
         for instrument, event in graph.subject_objects(GK.adoptedAt):
             for whole in [event, *graph.transitive_objects(event, SCHEMA.superEvent)]:
                 gazetteer.adopted_at.setdefault(str(whole)[len(GKD) :], set()).add(str(instrument)[len(GKD) :])
+        for event, start in graph.subject_objects(SCHEMA.startDate):
+            gazetteer.years.setdefault(str(event)[len(GKD) :], int(str(start)[:4]))
         for event, place in graph.subject_objects(SCHEMA.location):
             gazetteer.held_in.setdefault(str(place)[len(GKD) :], set()).add(str(event)[len(GKD) :])
         for account, act in graph.subject_objects(GK.accountOf):
@@ -93,6 +96,16 @@ class Gazetteer:
         slugs = self.acronyms.get(name.strip(), set()) | self.names.get(fold(strip_article(name)), set())
         slugs |= self.names.get(fold(name.strip()), set())
         return [self.entities[s] for s in sorted(slugs)]
+
+    def lookup_prefix(self, name: str, min_words: int = 4) -> list[Entity]:
+        """The one entity a long name begins, or whose name it begins ("Code de conduite … d'Hiroshima" for the
+        code's full title), so a title cut short still links; nothing if several fit."""
+        folded = fold(strip_article(name)).strip()
+        if len(folded.split()) < min_words:
+            return []
+        slugs = {s for form, found in self.names.items() for s in found
+                 if len(form.split()) >= min_words and (form.startswith(folded) or folded.startswith(form))}  # fmt: skip
+        return [self.entities[s] for s in slugs] if len(slugs) == 1 else []
 
     def forms(self) -> Iterator[tuple[str, str, bool]]:
         """(form, slug, case_sensitive) for every indexed name, as written and folded."""

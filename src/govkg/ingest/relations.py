@@ -10,6 +10,7 @@ from govkg.ingest import cues
 from govkg.ingest.acts import _BULLET, _items, _parties
 from govkg.ingest.context import Context, Name, literal
 from govkg.ingest.facts import Fact
+from govkg.ingest.demonyms import masculine
 from govkg.ingest.names import fold, mint_slug
 
 __all__ = ["commitments", "countries", "events", "memberships", "roles"]
@@ -18,6 +19,11 @@ _ORGS = ("Network", "InternationalOrganisation", "IntergovernmentalForum", "Orga
 _HELD = cues._words(r"se tien\w*", r"tiendra", r"tenu\w*", r"deroul\w*", r"held", r"takes? place", r"took place",
                     r"reuni\w*", r"rassembl\w*", r"convened", r"gathered", r"brought together",
                     r"aura lieu", r"a eu lieu", r"accueill\w*", r"hosted", r"organis\w*", r"organiz\w*")  # fmt: skip
+_MINISTRY = re.compile(r"(?:vice-|premier |première )?ministre(?:\s+(?P<demonym>[a-zà-ÿ-]+))?\s+"
+                       r"(?P<portfolio>(?:des?|du|d'|d’)\s*[A-ZÀ-Ý][\w’'-]*(?:\s+(?:et|de|des|du|la|le|l'|l’|d'|d’)\s*[A-ZÀ-Ý]?[\w’'-]*)*)")
+_EVENT_ANAPHOR = re.compile(r"\b(?:le|la|the|this|ce|cette)\s+(?:[\w-]+\s+)?(?:sommet|forum|conference|rencontre|reunion|summit|"
+                            r"meeting|council|gathering)\b(?!\s+(?:de|d'|du|des|sur|pour|on|of|for)\b)")
+_POSSESSIVE = re.compile(r"['’]s(?:\s+[a-z]+){0,2}\s*$")
 _AT = re.compile(r"(?:^|\s)(?:a|au|en|in|at)\s+$")
 
 
@@ -113,9 +119,19 @@ def _before(context: Context, person: Name) -> tuple[int, int, str] | None:
 
 
 def _role_organisation(context: Context, start: int, end: int) -> tuple[str, int, int] | None:
-    """The organisation in a role phrase: a name in it, else the state its demonym names."""
+    """The organisation in a role phrase: its ministry ("vice-ministre chinois des Sciences" → the "ministère chinois
+    des Sciences"), a name in it, else the state its demonym names."""
+    if ministry := _MINISTRY.match(context.text, start, end):
+        demonym = masculine(ministry["demonym"] or "")
+        name = f"ministère {demonym} {ministry['portfolio']}".replace("  ", " ")
+        found = context.mint(name, "gk:Ministry", start + ministry.start("portfolio") - start, ministry.end())
+        state = context.gazetteer.demonym(ministry["demonym"] or "")
+        if state is not None and state.known:
+            d_start, d_end = ministry.span("demonym")
+            context.proposal.add(Fact(found.slug, "org:subOrganizationOf", state.slug, d_start, d_end, 0.6, "ministry"))
+        return found.slug, ministry.start("portfolio"), ministry.end()
     for name in context.names_in(max(0, start - 30), end, "actor"):
-        possessive = name.end <= start and context.text[name.end : start].strip() in ("'s", "’s")  # "Chile's minister"
+        possessive = name.end <= start and bool(_POSSESSIVE.match(context.text[name.end : start]))  # "Chile's minister"
         if _kind(context, name) != "gk:Person" and (start <= name.start or possessive):
             return name.slug, name.start, name.end
     for word in re.finditer(r"[\w'-]+", context.text[start:end]):
@@ -134,7 +150,7 @@ def events(context: Context) -> None:
         if current is None:
             continue
         _hosts(context, current, start, end)
-        mentioned = found[0] if found else (current if cues.EVENT_HEAD.search(context.folded, start, end) else None)
+        mentioned = found[0] if found else (current if _EVENT_ANAPHOR.search(context.folded, start, end) else None)
         if mentioned is not None and _HELD.search(context.folded, start, end):
             _place_and_dates(context, mentioned, start, end)
 

@@ -60,11 +60,12 @@ def _left(doc: Any, i: int) -> int:
 def _right(doc: Any, head: int) -> int:
     """Grow right over capitalised words, joiners, and lower-case words once a preposition allows them."""
     end, licensed, i = head + 1, doc[head + 1].pos_ == "ADJ" if head + 1 < len(doc) else False, head + 1
+    lower_head = not doc[head].text[:1].isupper()
     while i < len(doc) and i - head < MAX_TOKENS:
         token, word = doc[i], fold(doc[i].text)
         if token.is_punct and word not in ("-", "'"):
             break
-        if word in ("et", "and") and _next_title(doc, i):
+        if word in ("et", "and") and (_next_title(doc, i) or (lower_head and not _capital_follows(doc, i))):
             break  # "l'Initiative pour la sécurité mondiale et l'Initiative pour …": two titles
         if token.pos_ == "VERB" and i + 1 < len(doc) and fold(doc[i + 1].text) in AGENT:
             break  # "lancée par la Chine": the title has ended
@@ -78,6 +79,14 @@ def _right(doc: Any, head: int) -> int:
             break
         i += 1
     return end
+
+
+def _capital_follows(doc: Any, i: int) -> bool:
+    """After "et"/"and", past determiners, a capitalised word ("la Ceinture et la Route")."""
+    j = i + 1
+    while j < len(doc) and fold(doc[j].text) in DETERMINERS:
+        j += 1
+    return j < len(doc) and doc[j].text[:1].isupper()
 
 
 def _proper(token: Any) -> bool:
