@@ -61,13 +61,14 @@ INSTRUMENT_HEAD = _words(
     r"declaration", r"convention(?:-cadre)?", r"charte", r"code", r"pacte", r"accord", r"traite", r"engagements",
     r"principes", r"resolution", r"recommandation", r"feuille de route", r"charter", r"pact", r"treaty",
     r"commitments", r"principles", r"recommendation", r"roadmap", r"pledge", r"statement", r"framework",
-    r"initiative", r"processus", r"process",
+    r"initiative", r"processus", r"process", r"rapport", r"report", r"objectifs", r"goals",
 )  # fmt: skip
 ORGANISATION_HEAD = _words(
     r"reseau", r"network", r"institut", r"institute", r"centre", r"center", r"agence", r"agency", r"observatoire",
     r"observatory", r"partenariat", r"partnership", r"alliance", r"organisation", r"organization", r"conseil",
     r"council", r"commission", r"ministere", r"ministry", r"autorite", r"authority", r"fondation", r"foundation",
     r"laboratoire", r"laboratory", r"office", r"secretariat", r"coalition", r"consortium", r"department",
+    r"comite", r"committee", r"groupe", r"group", r"organe", r"body",
 )  # fmt: skip
 EVENT_HEAD = _words(r"sommet", r"forum", r"conference", r"reunion", r"assemblee", r"summit", r"meeting", r"assembly",
                     r"rencontre", r"council", r"conseil ministeriel", r"ministerial",

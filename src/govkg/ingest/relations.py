@@ -174,6 +174,8 @@ def _place_and_dates(context: Context, event: Name, start: int, end: int) -> Non
             add(Fact(event.slug, "schema:location", place.slug, place.start, place.end, 0.6, "event place"))
             break
     after = [d for d in context.dates if event.end <= d.start < end]
+    year = context.gazetteer.years.get(event.slug)
+    after = [d for d in after if year is None or int(d.value[:4]) == year]  # another edition, not this event
     for date in sorted(after, key=lambda d: d.end_value is None)[:1]:
         add(Fact(event.slug, "schema:startDate", _literal(date.value, date.datatype), date.start, date.end, 0.6, "event dates"))
         if date.end_value:

@@ -4,6 +4,7 @@ Summit, ...) grown over capitalised words and the prepositions that join a title
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +21,8 @@ STOPS = {"a", "est", "sont", "qui", "que", "dont", "par", "signed", "was", "is",
          "le", "la", "les", "l'", "the"}  # fmt: skip
 AGENT = {"par", "by", "lors", "le", "la", "a", "en", "au", "aux", "dans", "in", "at", "on"}
 DETERMINERS = {"la", "le", "les", "l'", "the", "a", "an", "un", "une", "ce", "cette", "this"}
-MAX_TOKENS = 14
+MAX_TOKENS = 18
+_ORDINAL = re.compile(r"^\d+(?:e|er|ère|ème|st|nd|rd|th)$|^(?:first|second|third|premier|première|second|seconde)$", re.I)
 
 
 def titles(doc: Any) -> Iterator[tuple[int, int, str]]:
@@ -39,7 +41,8 @@ def titles(doc: Any) -> Iterator[tuple[int, int, str]]:
 
 def _kind(token: Any) -> str | None:
     word = fold(token.text)
-    if not token.text[:1].isupper() and not cues.INSTRUMENT_HEAD.fullmatch(word):
+    lower_ok = cues.INSTRUMENT_HEAD.fullmatch(word) or cues.ORGANISATION_HEAD.fullmatch(word)
+    if not token.text[:1].isupper() and not lower_ok:
         return None
     if cues.INSTRUMENT_HEAD.fullmatch(word):
         return "gk:Instrument"
@@ -50,6 +53,8 @@ def _kind(token: Any) -> str | None:
 
 def _left(doc: Any, i: int) -> int:
     """Grow left over capitalised words ("Copenhagen Code", "Nordic AI Assurance Forum")."""
+    if i > 0 and _ORDINAL.match(doc[i - 1].text):  # "3e Forum", "1st Summit"
+        return i - 1
     while i > 0 and doc[i - 1].text[:1].isupper() and fold(doc[i - 1].text) not in DETERMINERS | JOINERS:
         if doc[i - 1].is_sent_start and doc[i - 1].pos_ in ("DET", "ADP"):
             break
