@@ -13,7 +13,7 @@ from govkg.ingest.facts import Fact, Proposal
 from govkg.ingest.gazetteer import Entity, Gazetteer
 from govkg.ingest.names import APOSTROPHES, fold, mint_slug, strip_article
 from govkg.ingest.pipeline import Mention, mentions
-from govkg.ingest.titles import titles
+from govkg.ingest.titles import descriptions, titles
 
 __all__ = ["Context", "Name", "literal"]
 
@@ -88,6 +88,10 @@ class Context:
                 continue  # a name the graph knows, not strictly inside this title, stands
             found = [n for n in found if not (start <= n.start and n.end <= end)]
             found.append(context.mint(text[start:end], kind, start, end))
+        for start, end, family in descriptions(context.doc):
+            if not any(n.start < end and start < n.end for n in found):
+                linked = gazetteer.lookup_words(text[start:end], family)
+                found += [Name(linked[0].slug, family, start, end)] if linked else []
         context.names = sorted(found, key=lambda n: n.start)
         if not (year or _year(text, lang)) and (known := context._event_year()):
             context.dates = find_dates(text, lang, known)

@@ -17,7 +17,7 @@ from govkg.ingest.demonyms import DEMONYMS
 from govkg.ingest.names import APOSTROPHES, fold, mint_slug, strip_article
 from govkg.namespaces import GK, GKD, ORG, SCHEMA
 
-__all__ = ["FAMILIES", "Entity", "Gazetteer", "variants"]
+__all__ = ["FAMILIES", "Entity", "Gazetteer", "content_words", "variants"]
 
 # What an entity is, for the rules: the top classes of govkg's ontology (and schema:Place) a class falls under.
 FAMILIES = {GK.Actor: "actor", GK.Event: "event", GK.Instrument: "instrument", SCHEMA.Place: "place"}
@@ -107,6 +107,16 @@ class Gazetteer:
                  if len(form.split()) >= min_words and (form.startswith(folded) or folded.startswith(form))}  # fmt: skip
         return [self.entities[s] for s in slugs] if len(slugs) == 1 else []
 
+    def lookup_words(self, phrase: str, family: str) -> list[Entity]:
+        """The one entity of `family` one of whose names has every content word of `phrase` ("sommet de Séoul sur
+        l'IA" → the AI Seoul Summit), for descriptions that are not names; nothing if several fit."""
+        words = content_words(phrase)
+        if len(words) < 3:
+            return []
+        slugs = {e.slug for e in self.entities.values() if e.family == family and any(
+            words <= content_words(form) for form, s in self.written if s == e.slug)}  # fmt: skip
+        return [self.entities[s] for s in slugs] if len(slugs) == 1 else []
+
     def forms(self) -> Iterator[tuple[str, str, bool]]:
         """(form, slug, case_sensitive) for every indexed name, as written and folded."""
         for form, slug in sorted(self.written):
@@ -129,6 +139,15 @@ _QUALIFIER = re.compile(r"\s*\([^()]*\)$")  # "Sommet de Séoul sur l'IA (2024)"
 _TOPIC = re.compile(r"\s+(?:sur l'(?:IA|intelligence artificielle)|on AI|on artificial intelligence)$", re.IGNORECASE)
 _SWAPS = [("l'intelligence artificielle", "l'IA"), ("l'IA", "l'intelligence artificielle"),
           ("artificial intelligence", "AI"), ("AI ", "artificial intelligence ")]  # fmt: skip
+
+
+_STOP = {"le", "la", "les", "l", "de", "du", "des", "d", "sur", "pour", "en", "et", "a", "au", "aux", "the", "of",
+         "on", "for", "and", "in", "to", "un", "une"}  # fmt: skip
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words of a name that carry meaning, folded."""
+    return frozenset(w for w in re.split(r"[^a-z0-9]+", fold(text)) if w and w not in _STOP and not w.isdigit())
 
 
 def variants(name: str) -> set[str]:

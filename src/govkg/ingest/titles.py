@@ -11,7 +11,7 @@ from typing import Any
 from govkg.ingest import cues
 from govkg.ingest.names import fold
 
-__all__ = ["titles"]
+__all__ = ["descriptions", "titles"]
 
 JOINERS = {"de", "du", "des", "d'", "sur", "pour", "en", "la", "le", "l'", "les", "of", "on", "for", "the", "and",
            "et", "a", "au", "aux", "in", "to", "-", "&"}  # fmt: skip
@@ -25,6 +25,22 @@ MAX_TOKENS = 18
 _ORDINAL = re.compile(r"^\d+(?:e|er|ère|ème|st|nd|rd|th)$|^(?:first|second|third|premier|première|second|seconde)$", re.I)
 
 
+def descriptions(doc: Any) -> Iterator[tuple[int, int, str]]:
+    """(start, end, family) of each lower-case event or instrument phrase ("le sommet de Séoul sur l'IA")."""
+    covered = -1
+    for token in doc:
+        word = fold(token.text)
+        if token.i < covered:
+            continue
+        family = "event" if cues.EVENT_HEAD.fullmatch(word) else "instrument" if cues.INSTRUMENT_HEAD.fullmatch(word) else None
+        if family is None or token.text[:1].isupper():
+            continue
+        last = _right(doc, token.i)
+        if last - token.i > 1:
+            covered = last
+            yield token.idx, doc[last - 1].idx + len(doc[last - 1].text), family
+
+
 def titles(doc: Any) -> Iterator[tuple[int, int, str]]:
     """(start char, end char, kind) of each instrument, event or organisation title in a processed doc."""
     for token in doc:
@@ -32,7 +48,7 @@ def titles(doc: Any) -> Iterator[tuple[int, int, str]]:
         if kind is None:
             continue
         first, last = _left(doc, token.i), _right(doc, token.i)
-        if not token.text[:1].isupper() and not any(_proper(t) for t in doc[token.i + 1 : last]):
+        if not token.text[:1].isupper() and (not doc.has_annotation("POS") or not any(_proper(t) for t in doc[token.i + 1 : last])):
             continue  # a lower-case head ("la déclaration d'intention de Séoul") needs a proper name in its title
         if last - first > 1 or _quoted(doc, first, last):
             span = doc[first:last]
@@ -66,8 +82,12 @@ def _right(doc: Any, head: int) -> int:
     """Grow right over capitalised words, joiners, and lower-case words once a preposition allows them."""
     end, licensed, i = head + 1, doc[head + 1].pos_ == "ADJ" if head + 1 < len(doc) else False, head + 1
     lower_head = not doc[head].text[:1].isupper()
+    tagged = doc.has_annotation("POS")  # without a tagger (English), lower-case words end a title
     while i < len(doc) and i - head < MAX_TOKENS:
         token, word = doc[i], fold(doc[i].text)
+        if token.text == "(" and i + 2 < len(doc) and doc[i + 1].text in ("IA", "AI") and doc[i + 2].text == ")":
+            i += 3  # "sommet sur l'intelligence artificielle (IA) de Séoul"
+            continue
         if token.is_punct and word not in ("-", "'"):
             break
         if word in ("et", "and") and (_next_title(doc, i) or (lower_head and not _capital_follows(doc, i))):
@@ -76,7 +96,7 @@ def _right(doc: Any, head: int) -> int:
             break  # "lancée par la Chine": the title has ended
         if word in JOINERS:
             licensed = licensed or word in LICENSERS
-        elif token.text[:1].isupper() or (licensed and token.is_alpha and word not in STOPS and _descriptive(token)):
+        elif token.text[:1].isupper() or (licensed and tagged and token.is_alpha and word not in STOPS and _descriptive(token)):
             end = i + 1
         elif token.pos_ == "ADJ" and i == head + 1:
             end = i + 1
@@ -109,7 +129,7 @@ def _next_title(doc: Any, i: int) -> bool:
 
 def _descriptive(token: Any) -> bool:
     """Not a finite verb: nouns, adjectives and participles ("ouverte") continue a title."""
-    return token.pos_ not in ("VERB", "AUX") or "Part" in token.morph.get("VerbForm")
+    return token.pos_ not in ("VERB", "AUX", "ADV") or "Part" in token.morph.get("VerbForm")
 
 
 def _quoted(doc: Any, first: int, last: int) -> bool:
