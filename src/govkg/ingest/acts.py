@@ -143,7 +143,8 @@ def _sentence(
             continue
         account = _account(context, accounts, instrument, kind)
         main = main or account
-        for name in _parties(context, c_start, c_end):
+        nominal = cues.NOMINAL_ACT.search(context.folded, c_start, c_end)
+        for name in _parties(context, nominal.start() if nominal else c_start, c_end):
             predicate = "gk:nonEndorser" if negated else account.party
             add(Fact(account.slug, predicate, name.slug, name.start, name.end, 0.75, "negation" if negated else "party"))
     if main is None:
@@ -157,7 +158,8 @@ def _sentence(
 def _instrument_of(context: Context, start: int, end: int, current: Name | None) -> Name | None:
     """The instrument a clause is about: the first it names before any withdrawal, else the one in discussion."""
     withdraw = cues.WITHDRAW.search(context.folded, start, end)
-    named = context.names_in(start, withdraw.start() if withdraw else end, "instrument")
+    nominal = cues.NOMINAL_ACT.search(context.folded, start, end)
+    named = context.names_in(nominal.end() if nominal else start, withdraw.start() if withdraw else end, "instrument")
     return named[0] if named else current
 
 

@@ -89,7 +89,7 @@ class Context:
             found = [n for n in found if not (start <= n.start and n.end <= end)]
             found.append(context.mint(text[start:end], kind, start, end))
         for start, end, family in descriptions(context.doc):
-            if not any(n.start < end and start < n.end for n in found):
+            if not any(n.start < end and start < n.end and not (start <= n.start and n.end <= end) for n in found):
                 linked = gazetteer.lookup_words(text[start:end], family)
                 found += [Name(linked[0].slug, family, start, end)] if linked else []
         context.names = sorted(found, key=lambda n: n.start)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
-    "ACT_KINDS", "CHAIR", "ORGANISATION_HEAD", "COMMIT", "COMPLETE", "COUNT", "EVENT_HEAD", "HOST", "INSTRUMENT_HEAD", "MEMBER",
+    "ACT_KINDS", "CHAIR", "NOMINAL_ACT", "ORGANISATION_HEAD", "COMMIT", "COMPLETE", "COUNT", "EVENT_HEAD", "HOST", "INSTRUMENT_HEAD", "MEMBER",
     "NEGATION", "NUMBER_WORDS", "OBSERVER", "PARTIAL", "RELATIVE_DAY", "ROLE_HEAD", "WITHDRAW", "number",
 ]  # fmt: skip
 
@@ -21,8 +21,12 @@ ACT_KINDS = [
     ("adoption", _words(r"adopt\w*"), "gk:Adoption", "gk:adopter"),
     ("endorsement", _words(r"approuv\w*", r"endoss\w*", r"souscri\w*", r"rallie\w*", r"se rallier", r"adher\w*",
                            r"adhesion", r"endors\w*", r"subscrib\w*", r"accede\w*", r"accession", r"ratifi\w*",
-                           r"soutien\w*", r"backed", r"support(?:s|ed)"), "gk:Endorsement", "gk:endorser"),
+                           r"soutien(?:t|nent|dra|dront)", r"backed", r"support(?:s|ed)"), "gk:Endorsement",
+     "gk:endorser"),
 ]  # fmt: skip
+# An act named by its noun ("l'adoption de la résolution"): what follows is the instrument, and the parties too.
+NOMINAL_ACT = _words(r"(?:l'|la |une )?(?:adoption|signature|approbation|adhesion|ratification)\s+(?:\w+\s+){0,3}?(?:de|du|des|d')",
+                     r"(?:the )?(?:adoption|signing|signature|endorsement|ratification) (?:\w+ ){0,3}?of")
 NEGATION = _words(
     r"n'(?:ont|a|avait|avaient|ont toujours|a toujours)\s+pas", r"ne\s+(?:l'|les\s+)?\w+\s+pas", r"ne\s+s'\w+\s+pas",
     r"ne\s+figur\w*\s+pas", r"pas\s+signe\w*", r"refus\w*", r"absten\w*", r"abstien\w*", r"declin\w*",

@@ -35,4 +35,8 @@ def propose(
     context.describe_new()
     proposal.mentioned = {n.slug: text[n.start : n.end] for n in context.names}
     proposal.mentioned.update({slug: name for slug, (_, name) in proposal.minted.items()})
+    for fact in proposal.facts:  # what the facts are about, named or not ("la présente déclaration")
+        for slug in (fact.subject, fact.obj):
+            if slug in gazetteer.entities and slug not in proposal.mentioned:
+                proposal.mentioned[slug] = text[fact.start : fact.end]
     return proposal

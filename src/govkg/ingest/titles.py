@@ -15,7 +15,7 @@ __all__ = ["descriptions", "titles"]
 
 JOINERS = {"de", "du", "des", "d'", "sur", "pour", "en", "la", "le", "l'", "les", "of", "on", "for", "the", "and",
            "et", "a", "au", "aux", "in", "to", "-", "&"}  # fmt: skip
-LICENSERS = {"sur", "pour", "en", "on", "for", "in", "de", "des", "du", "la", "l'", "of"}  # after these, lower-case words
+LICENSERS = {"sur", "pour", "en", "on", "for", "in", "de", "des", "du", "d'", "la", "l'", "of"}  # after these, lower-case words
 STOPS = {"a", "est", "sont", "qui", "que", "dont", "par", "signed", "was", "is", "has", "have", "were", "sera", "ont",
          "by", "avec", "with", "ce", "cette", "lors", "which", "that", "who", "ete", "afin", "apres", "avant", "at",
          "le", "la", "les", "l'", "the"}  # fmt: skip
