@@ -64,7 +64,9 @@ def _parties(act: Node, told: dict[Node, list[Claim]]) -> Iterator[tuple[Key, se
     """A party one account names and another says did not take part, or that a complete list leaves out."""
     named = {a: {c.obj: c for c in said if c.predicate in PARTIES} for a, said in told.items()}
     refused = {a: {c.obj: c for c in said if c.predicate == GK.nonEndorser} for a, said in told.items()}
-    complete = {a: c for a, said in told.items() for c in said if c.predicate == GK.partyListComplete and c.obj == Literal(True)}
+    complete = {
+        a: c for a, said in told.items() for c in said if c.predicate == GK.partyListComplete and c.obj == Literal(True)
+    }
     found: set[Claim] = set()
     for a in told:
         for b in told:

@@ -73,7 +73,9 @@ def read_rows(path: Path) -> list[Row]:
                 raise AnnotationError(f"{path.name}:{number}: expected {COLUMNS} to 6 columns, got {len(cells)}")
             comment, review = (c.strip() for c in [*cells[COLUMNS:], "", ""][:2])
             if review and not REVIEW.match(review):
-                raise AnnotationError(f"{path.name}:{number}: review column must be empty or 'machine …', got {review!r}")
+                raise AnnotationError(
+                    f"{path.name}:{number}: review column must be empty or 'machine …', got {review!r}"
+                )
             subject, predicate, obj, quote = (c.strip() for c in cells[:COLUMNS])
             rows.append(Row(path, number, subject, predicate, obj, quote.replace("\\n", "\n"), comment, review))
     return rows

@@ -160,7 +160,7 @@ def _describe_document(g: Graph, doc: Document, chrome: list[Span]) -> None:
 
 def _describe_ingestion(g: Graph, doc: Document, activity: URIRef) -> None:
     """The activity that proposed the document's machine rows: extractor and model versions, and when."""
-    extractor, model, ended = (part.strip() for part in (doc.meta["ingested"].split(";") + ["", ""])[:3])
+    extractor, model, ended = (part.strip() for part in ([*doc.meta["ingested"].split(";"), "", ""])[:3])
     g.add((activity, RDF.type, GK.Extraction))
     g.add((activity, RDFS.label, Literal(f"ingestion du document {doc.path.stem}", lang="fr")))
     g.add((activity, RDFS.label, Literal(f"ingestion of document {doc.path.stem}", lang="en")))

@@ -4,6 +4,7 @@ document's telling is its own account (gk:accountOf the act), so accounts from d
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -18,7 +19,10 @@ _CLAUSE = re.compile(r";|\s(?:tandis que|alors que|mais|whereas|while|but)\s|,\s
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+", re.MULTILINE)
 _PREAMBLE = re.compile(r"\W*(?:nous|we)\b,?[^.;]{0,120}?\b(?:representant|representing|au nom de|on behalf of)\b")
 _SELF = re.compile(r"(?:la presente|this|the present) (declaration|charte|code)")
-_ANAPHOR = re.compile(r"\s*(?:de |du |from |of )?(?:la |le |l'|the |ce |cette |this )(?:\w+ )?(?:texte|text|convention|declaration|charte|charter|code|accord|pacte|pact|traite|treaty)\b")
+_ANAPHOR = re.compile(
+    r"\s*(?:de |du |from |of )?(?:la |le |l'|the |ce |cette |this )(?:\w+ )?"
+    r"(?:texte|text|convention|declaration|charte|charter|code|accord|pacte|pact|traite|treaty)\b"
+)
 _REFUSAL = re.compile(r"absten|abstien|abstain|refus|declin|ne se sont pas rallie|did not join|ne figur")
 _KIND_LABEL = {"gk:Signature": ("signature", "signing"), "gk:Adoption": ("adoption", "adoption"),
                "gk:Endorsement": ("approbation", "endorsement")}  # fmt: skip
@@ -46,7 +50,9 @@ def endorsements(context: Context) -> None:
             items = _items(context, sentences, index) if folded.rstrip().endswith(":") else []
             _sentence(context, accounts, kind, (start, end), items, current)
         _withdrawals(context, start, end, current)
-        if named and (kind or current is None):  # an instrument named in passing ("sur le modèle de …") is not the topic
+        if named and (
+            kind or current is None
+        ):  # an instrument named in passing ("sur le modèle de …") is not the topic
             current = named[0]
     _preambles(context, accounts)
     for account in accounts.values():
@@ -54,7 +60,7 @@ def endorsements(context: Context) -> None:
 
 
 def _preambles(context: Context, accounts: dict[str, _Account]) -> None:
-    """"Nous, dirigeants … représentant A, B et C, réunis le … au sommet …, affirmons": the parties that adopt the
+    """ "Nous, dirigeants … représentant A, B et C, réunis le … au sommet …, affirmons": the parties that adopt the
     text itself, a declaration known by the event it was adopted at when the text does not name itself."""
     for start, end in context.sentences():
         cue = _PREAMBLE.match(context.folded, start, end)
@@ -82,7 +88,9 @@ def _own_instrument(context: Context, start: int, end: int) -> Name | None:
     events.update({e: p for p in places for e in gazetteer.held_in.get(p.slug, ())})
     adopted = {(i, n) for e, n in events.items() for i in gazetteer.adopted_at.get(e, ())}
     kind = fold(itself[1])
-    fitting = sorted((i, n) for i, n in adopted if i in gazetteer.entities and _kind_word(gazetteer.entities[i].kind) == kind)
+    fitting = sorted(
+        (i, n) for i, n in adopted if i in gazetteer.entities and _kind_word(gazetteer.entities[i].kind) == kind
+    )
     if len({i for i, _ in fitting}) == 1:
         return Name(fitting[0][0], "instrument", fitting[0][1].start, fitting[0][1].end)
     return None
@@ -90,7 +98,9 @@ def _own_instrument(context: Context, start: int, end: int) -> Name | None:
 
 def _kind_word(kind: object) -> str:
     """The head word a text uses for an instrument of this class (gk:Declaration → "declaration")."""
-    return {"Declaration": "declaration", "Charter": "charte", "CodeOfConduct": "code"}.get(str(kind).rsplit("#", 1)[-1], "")
+    return {"Declaration": "declaration", "Charter": "charte", "CodeOfConduct": "code"}.get(
+        str(kind).rsplit("#", 1)[-1], ""
+    )
 
 
 def _drop_if_empty(context: Context, account: _Account) -> None:
@@ -125,7 +135,17 @@ def _account(context: Context, accounts: dict[str, _Account], instrument: Name, 
         add(Fact(slug, "a", cls, i.start, i.end, 0.7, f"endorsement {role}"))
         suffix = {"fr": f" (récit {context.number})", "en": f" (account {context.number})"} if role == "account" else {}
         for lang, label in labels.items():
-            add(Fact(slug, "rdfs:label", literal(label + suffix.get(lang, ""), lang), i.start, i.end, 0.7, f"endorsement {role}"))
+            add(
+                Fact(
+                    slug,
+                    "rdfs:label",
+                    literal(label + suffix.get(lang, ""), lang),
+                    i.start,
+                    i.end,
+                    0.7,
+                    f"endorsement {role}",
+                )
+            )
     add(Fact(account.slug, "gk:accountOf", act, i.start, i.end, 0.7, "one account per source"))
     add(Fact(account.slug, "gk:endorsedInstrument", i.slug, i.start, i.end, 0.8, "endorsed instrument"))
     return account
@@ -146,7 +166,9 @@ def _sentence(
         nominal = cues.NOMINAL_ACT.search(context.folded, c_start, c_end)
         for name in _parties(context, nominal.start() if nominal else c_start, c_end):
             predicate = "gk:nonEndorser" if negated else account.party
-            add(Fact(account.slug, predicate, name.slug, name.start, name.end, 0.75, "negation" if negated else "party"))
+            add(
+                Fact(account.slug, predicate, name.slug, name.start, name.end, 0.75, "negation" if negated else "party")
+            )
     if main is None:
         return
     for i_start, i_end in items:
@@ -167,9 +189,10 @@ def _counted(context: Context, account: _Account, start: int, end: int, listed: 
     """How many parties, whether the list is complete, when and where, for the sentence's main account."""
     if listed or _parties(context, start, end):
         _completeness(context, account, start, end)
-    if count := cues.COUNT.search(context.folded, start, end):
-        if (n := cues.number(count[1])) and n > 1:
-            context.proposal.add(Fact(account.slug, "gk:partyCount", str(n), count.start(), count.end(), 0.7, "party count"))
+    if (count := cues.COUNT.search(context.folded, start, end)) and (n := cues.number(count[1])) and n > 1:
+        context.proposal.add(
+            Fact(account.slug, "gk:partyCount", str(n), count.start(), count.end(), 0.7, "party count")
+        )
     _when_where(context, account, start, end)
 
 
@@ -181,8 +204,8 @@ def _about_the_act(clause: str) -> bool:
 def _clauses(context: Context, start: int, end: int) -> list[tuple[int, int, bool]]:
     """The sentence's clauses, each with whether it denies the act (a relative clause speaks of the name before)."""
     cuts = [start, *(m.start() for m in _CLAUSE.finditer(context.folded, start, end)), end]
-    out = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    out: list[tuple[int, int, bool]] = []
+    for a, b in itertools.pairwise(cuts):
         negated = bool(cues.NEGATION.search(context.folded, a, b))
         if out and re.match(r",\s(?:qui|which|who)\s", context.folded[a : a + 8]) and negated:
             prev_a, prev_b, _ = out[-1]
@@ -230,7 +253,9 @@ def _completeness(context: Context, account: _Account, start: int, end: int) -> 
     """Whether the list in this sentence names every party ("les 14 signataires sont") or some ("dont")."""
     for pattern, value in ((cues.PARTIAL, "false"), (cues.COMPLETE, "true")):
         if cue := pattern.search(context.folded, start, end):
-            context.proposal.add(Fact(account.slug, "gk:partyListComplete", value, cue.start(), cue.end(), 0.6, "list completeness"))
+            context.proposal.add(
+                Fact(account.slug, "gk:partyListComplete", value, cue.start(), cue.end(), 0.6, "list completeness")
+            )
             return
 
 
@@ -247,7 +272,7 @@ def _when_where(context: Context, account: _Account, start: int, end: int) -> No
 
 
 def _withdrawals(context: Context, start: int, end: int, current: Name | None) -> None:
-    """"X annonce son retrait de Y", "X withdrew from Y": a first-class negative fact, never an endorsement."""
+    """ "X annonce son retrait de Y", "X withdrew from Y": a first-class negative fact, never an endorsement."""
     for cue in cues.WITHDRAW.finditer(context.folded, start, end):
         actors = _parties(context, start, cue.start())[-1:]
         after = context.folded[cue.end() : cue.end() + 40]
@@ -255,7 +280,9 @@ def _withdrawals(context: Context, start: int, end: int, current: Name | None) -
         instruments = named or ([current] if current and _ANAPHOR.match(after) else [])
         for actor in actors:
             for instrument in instruments:
-                context.proposal.add(Fact(actor.slug, "gk:withdrawsFrom", instrument.slug, actor.start, actor.end, 0.7, "withdrawal"))
+                context.proposal.add(
+                    Fact(actor.slug, "gk:withdrawsFrom", instrument.slug, actor.start, actor.end, 0.7, "withdrawal")
+                )
 
 
 def _items(context: Context, sentences: list[tuple[int, int]], index: int) -> list[tuple[int, int]]:

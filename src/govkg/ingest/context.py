@@ -19,7 +19,10 @@ __all__ = ["Context", "Name", "literal"]
 
 # A new organisation's class from words in its name (first match wins); the rest are gk:Organisation.
 _KINDS = [
-    (re.compile(r"\b(?:ai safety institute|institut\w* (?:pour|de) la securite de l'ia|aisi)\b"), "gk:AISafetyInstitute"),
+    (
+        re.compile(r"\b(?:ai safety institute|institut\w* (?:pour|de) la securite de l'ia|aisi)\b"),
+        "gk:AISafetyInstitute",
+    ),
     (re.compile(r"\b(?:reseau|network)\b"), "gk:Network"),
     (re.compile(r"\b(?:ministere|ministry|department|departement)\b"), "gk:Ministry"),
     (re.compile(r"\b(?:institut\w*|agence|agency|autorite|authority|office|commission|conseil national|"
@@ -38,8 +41,10 @@ _SOFT_WRAP = re.compile(r"(?<=[^\n.!?:;»”\"])\n(?=[^\n\-*•–#\d])")
 
 
 # Capitalised common nouns the model takes for names ("l'État", "le Parlement").
-GENERIC = {"etat", "etats", "gouvernement", "gouvernements", "parlement", "president", "ministre", "sommet", "state",
-           "states", "government", "parliament", "newsletter", "conseil", "commission", "union", "ia", "ai"}  # fmt: skip
+GENERIC = {
+    "etat", "etats", "gouvernement", "gouvernements", "parlement", "president", "ministre", "sommet", "state",
+    "states", "government", "parliament", "newsletter", "conseil", "commission", "union", "ia", "ai",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,13 @@ class Context:
                 context.unresolved.append(mention)
         for start, end, kind in titles(context.doc):
             kind = kind if kind != "organisation" else context.guess_kind(text[start:end], "ORG") or "gk:Organisation"
-            if any(n.start < end and start < n.end and context.known(n) and not (start <= n.start and n.end <= end and (n.start, n.end) != (start, end)) for n in found):
+            if any(
+                n.start < end
+                and start < n.end
+                and context.known(n)
+                and not (start <= n.start and n.end <= end and (n.start, n.end) != (start, end))
+                for n in found
+            ):
                 continue  # a name the graph knows, not strictly inside this title, stands
             found = [n for n in found if not (start <= n.start and n.end <= end)]
             found.append(context.mint(text[start:end], kind, start, end))
@@ -185,12 +196,15 @@ class Context:
         if label == "PER":
             return "gk:Person"
         if label in ("ORG", "NAME", "MISC"):
-            return next((kind for pattern, kind in _KINDS if pattern.search(folded)), "gk:Organisation" if label == "ORG" else None)
+            return next(
+                (kind for pattern, kind in _KINDS if pattern.search(folded)),
+                "gk:Organisation" if label == "ORG" else None,
+            )
         return "schema:City" if label == "LOC" and len(written.split()) <= 3 else None
 
 
 def _without_role(mention: Mention) -> Mention:
-    """"Premier ministre britannique Rishi Sunak" as the model tags it → the person "Rishi Sunak"."""
+    """ "Premier ministre britannique Rishi Sunak" as the model tags it → the person "Rishi Sunak"."""
     if mention.entity is not None or not (role := cues.ROLE_HEAD.match(fold(mention.text))):
         return mention
     rest = re.match(r"(?:\s+[a-zà-ÿ'’-]+)*\s+(?=[A-ZÀ-Ý])", mention.text[role.end() :])

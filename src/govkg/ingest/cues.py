@@ -6,8 +6,25 @@ from __future__ import annotations
 import re
 
 __all__ = [
-    "ACT_KINDS", "CHAIR", "NOMINAL_ACT", "ORGANISATION_HEAD", "COMMIT", "COMPLETE", "COUNT", "EVENT_HEAD", "HOST", "INSTRUMENT_HEAD", "MEMBER",
-    "NEGATION", "NUMBER_WORDS", "OBSERVER", "PARTIAL", "RELATIVE_DAY", "ROLE_HEAD", "WITHDRAW", "number",
+    "ACT_KINDS",
+    "CHAIR",
+    "COMMIT",
+    "COMPLETE",
+    "COUNT",
+    "EVENT_HEAD",
+    "HOST",
+    "INSTRUMENT_HEAD",
+    "MEMBER",
+    "NEGATION",
+    "NOMINAL_ACT",
+    "NUMBER_WORDS",
+    "OBSERVER",
+    "ORGANISATION_HEAD",
+    "PARTIAL",
+    "RELATIVE_DAY",
+    "ROLE_HEAD",
+    "WITHDRAW",
+    "number",
 ]  # fmt: skip
 
 
@@ -25,8 +42,10 @@ ACT_KINDS = [
      "gk:endorser"),
 ]  # fmt: skip
 # An act named by its noun ("l'adoption de la résolution"): what follows is the instrument, and the parties too.
-NOMINAL_ACT = _words(r"(?:l'|la |une )?(?:adoption|signature|approbation|adhesion|ratification)\s+(?:\w+\s+){0,3}?(?:de|du|des|d')",
-                     r"(?:the )?(?:adoption|signing|signature|endorsement|ratification) (?:\w+ ){0,3}?of")
+NOMINAL_ACT = _words(
+    r"(?:l'|la |une )?(?:adoption|signature|approbation|adhesion|ratification)\s+(?:\w+\s+){0,3}?(?:de|du|des|d')",
+    r"(?:the )?(?:adoption|signing|signature|endorsement|ratification) (?:\w+ ){0,3}?of",
+)
 NEGATION = _words(
     r"n'(?:ont|a|avait|avaient|ont toujours|a toujours)\s+pas", r"ne\s+(?:l'|les\s+)?\w+\s+pas", r"ne\s+s'\w+\s+pas",
     r"ne\s+figur\w*\s+pas", r"pas\s+signe\w*", r"refus\w*", r"absten\w*", r"abstien\w*", r"declin\w*",
@@ -42,17 +61,60 @@ PARTIAL = _words(
     r"dont", r"parmi lesquel\w*", r"parmi eux", r"parmi elles", r"notamment", r"y compris", r"entre autres",
     r"tels? que", r"telles? que", r"including", r"among them", r"among others", r"such as", r"notably",
 )  # fmt: skip
-MEMBER = _words(r"membres? fondat\w*", r"membres?", r"founding members?", r"members?", r"rejoin\w*", r"rejoint",
-                r"admitted", r"admis\w*", r"admission", r"accession", r"adhesion",
-                r"joined", r"joins", r"join", r"adher\w*", r"became the \w+ member", r"devenu\w* le \w+ membre")
-OBSERVER = _words(r"observat\w*", r"observer\w*", r"interess\w*", r"interested", r"interet", r"interest", r"pas membres?", r"not members?")
+MEMBER = _words(
+    r"membres? fondat\w*",
+    r"membres?",
+    r"founding members?",
+    r"members?",
+    r"rejoin\w*",
+    r"rejoint",
+    r"admitted",
+    r"admis\w*",
+    r"admission",
+    r"accession",
+    r"adhesion",
+    r"joined",
+    r"joins",
+    r"join",
+    r"adher\w*",
+    r"became the \w+ member",
+    r"devenu\w* le \w+ membre",
+)
+OBSERVER = _words(
+    r"observat\w*",
+    r"observer\w*",
+    r"interess\w*",
+    r"interested",
+    r"interet",
+    r"interest",
+    r"pas membres?",
+    r"not members?",
+)
 COMMIT = _words(r"s'engag\w*", r"engag\w* a", r"commit\w* to", r"undertake\w* to", r"pledge\w* to", r"commit:?")
-HOST = _words(r"accueill\w*", r"organis\w* par", r"organiz\w* by", r"organis\w* by", r"hosted by", r"host\w*",
-              r"preside\w* par", r"preside\w*", r"chaired by", r"convened by", r"convoque\w* par")
+HOST = _words(
+    r"accueill\w*",
+    r"organis\w* par",
+    r"organiz\w* by",
+    r"organis\w* by",
+    r"hosted by",
+    r"host\w*",
+    r"preside\w* par",
+    r"preside\w*",
+    r"chaired by",
+    r"convened by",
+    r"convoque\w* par",
+)
 CHAIR = _words(r"co-?organis\w*", r"co-?organiz\w*", r"co-?presid\w*", r"co-?chair\w*", r"co-?host\w*")
-RELATIVE_DAY = _words(r"ce (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)", r"aujourd'hui", r"today",
-                      r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)", r"le meme jour",
-                      r"the same day", r"this week", r"cette semaine")
+RELATIVE_DAY = _words(
+    r"ce (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)",
+    r"aujourd'hui",
+    r"today",
+    r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
+    r"le meme jour",
+    r"the same day",
+    r"this week",
+    r"cette semaine",
+)
 ROLE_HEAD = _words(
     r"(?:vice-|premier |premiere |first |deputy |prime )?ministre\w*", r"(?:vice-|deputy |prime )?minister",
     r"(?:vice-)?president\w*", r"secretaire d'etat", r"secretaire general\w*", r"secretary(?:-general| general)?",
@@ -74,9 +136,23 @@ ORGANISATION_HEAD = _words(
     r"laboratoire", r"laboratory", r"office", r"secretariat", r"coalition", r"consortium", r"department",
     r"comite", r"committee", r"groupe", r"group", r"organe", r"body",
 )  # fmt: skip
-EVENT_HEAD = _words(r"sommet", r"forum", r"conference", r"reunion", r"assemblee", r"summit", r"meeting", r"assembly",
-                    r"rencontre", r"council", r"conseil ministeriel", r"ministerial",
-                    r"dialogue", r"congres", r"congress")
+EVENT_HEAD = _words(
+    r"sommet",
+    r"forum",
+    r"conference",
+    r"reunion",
+    r"assemblee",
+    r"summit",
+    r"meeting",
+    r"assembly",
+    r"rencontre",
+    r"council",
+    r"conseil ministeriel",
+    r"ministerial",
+    r"dialogue",
+    r"congres",
+    r"congress",
+)
 NUMBER_WORDS = {
     w: n for n, ws in enumerate([
         "zero", "un une one", "deux two", "trois three", "quatre four", "cinq five", "six", "sept seven",
@@ -86,7 +162,9 @@ NUMBER_WORDS = {
     ]) for w in ws.split()
 }  # fmt: skip
 COUNT = re.compile(
-    r"(?<![\w.,-])(\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s+(?:des\s+\d+\s+|[\w'-]+\s+)?"
+    r"(?<![\w.,-])(\d{1,3}|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")\s+(?:des\s+\d+\s+|[\w'-]+\s+)?"
     r"(pays|etats|gouvernements|entreprises|societes|organisations|signataires|parties|delegations|membres|"
     r"developpeurs|countries|states|governments|companies|firms|organi[sz]ations|signatories|parties|members|"
     r"developers|leaders|dirigeants|nations)(?![\w-])"

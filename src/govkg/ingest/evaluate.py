@@ -130,7 +130,7 @@ def _normalise(triples: list[Triple], full: Gazetteer, names: dict[str, str]) ->
     canon = _canon(full, names)
     kinds = {s: o for s, p, o in triples if p == "a"}
     instrument = {s: canon(o) for s, p, o in triples if p == "gk:endorsedInstrument"}
-    members = defaultdict(dict)
+    members: dict[str, dict[str, str]] = defaultdict(dict)
     out: dict[str, set[tuple]] = {c: set() for c in CATEGORIES}
     for s, p, o in triples:
         if p in PARTIES and s in instrument:
@@ -199,14 +199,22 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3), "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def table(scores: dict[str, dict[str, float]]) -> str:
     """The scores as a plain-text table."""
     lines = [f"{'category':<24} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
     for category, s in scores.items():
-        lines.append(f"{category:<24} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} {s['tp']:>5} {s['fp']:>5} {s['fn']:>5}")
+        lines.append(
+            f"{category:<24} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f}"
+            f" {s['tp']:>5} {s['fp']:>5} {s['fn']:>5}"
+        )
     return "\n".join(lines)
-
-

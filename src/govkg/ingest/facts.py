@@ -11,7 +11,10 @@ from govkg.extract.text import QuoteError, locate
 
 __all__ = ["Fact", "Proposal", "quote_for", "render_rows"]
 
-HEADER = "# columns: subject | predicate | object | quote ([[...]] marks the exact part of a longer context) | comment | review"
+HEADER = (
+    "# columns: subject | predicate | object | quote ([[...]] marks the exact part of a longer context) | comment"
+    " | review"
+)
 
 
 @dataclass(frozen=True)

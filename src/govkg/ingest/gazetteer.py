@@ -60,18 +60,7 @@ class Gazetteer:
                 gazetteer.add(entity, names)
         for entity, names in _states(gazetteer):
             gazetteer.add(entity, names)
-        gazetteer.described = {str(s)[len(GKD) :] for s in graph.subjects(RDF.type) if str(s).startswith(str(GKD))}
-        for instrument, event in graph.subject_objects(GK.adoptedAt):
-            for whole in [event, *graph.transitive_objects(event, SCHEMA.superEvent)]:
-                gazetteer.adopted_at.setdefault(str(whole)[len(GKD) :], set()).add(str(instrument)[len(GKD) :])
-        for event, start in graph.subject_objects(SCHEMA.startDate):
-            gazetteer.years.setdefault(str(event)[len(GKD) :], int(str(start)[:4]))
-        for event, place in graph.subject_objects(SCHEMA.location):
-            gazetteer.held_in.setdefault(str(place)[len(GKD) :], set()).add(str(event)[len(GKD) :])
-        for account, act in graph.subject_objects(GK.accountOf):
-            instrument = graph.value(account, GK.endorsedInstrument)
-            if instrument is not None and str(act).startswith(str(GKD)):
-                gazetteer.acts.setdefault(str(instrument)[len(GKD) :], str(act)[len(GKD) :])
+        _index_context(gazetteer, graph)
         return gazetteer
 
     def add(self, entity: Entity, names: Iterable[str]) -> None:
@@ -103,8 +92,12 @@ class Gazetteer:
         folded = fold(strip_article(name)).strip()
         if len(folded.split()) < min_words:
             return []
-        slugs = {s for form, found in self.names.items() for s in found
-                 if len(form.split()) >= min_words and (form.startswith(folded) or folded.startswith(form))}  # fmt: skip
+        slugs = {
+            slug
+            for form, found in self.names.items()
+            if len(form.split()) >= min_words and (form.startswith(folded) or folded.startswith(form))
+            for slug in found
+        }
         return [self.entities[s] for s in slugs] if len(slugs) == 1 else []
 
     def lookup_words(self, phrase: str, family: str) -> list[Entity]:
@@ -159,6 +152,22 @@ def variants(name: str) -> set[str]:
     return {f for n in base for f in (n, strip_article(n)) if f} | {name.strip()}
 
 
+def _index_context(gazetteer: Gazetteer, graph: Graph) -> None:
+    """What the graph says around the names: typed slugs, acts of instruments, events' instruments, places, years."""
+    gazetteer.described = {str(s)[len(GKD) :] for s in graph.subjects(RDF.type) if str(s).startswith(str(GKD))}
+    for instrument, event in graph.subject_objects(GK.adoptedAt):
+        for whole in [event, *graph.transitive_objects(event, SCHEMA.superEvent)]:
+            gazetteer.adopted_at.setdefault(str(whole)[len(GKD) :], set()).add(str(instrument)[len(GKD) :])
+    for event, begins in graph.subject_objects(SCHEMA.startDate):
+        gazetteer.years.setdefault(str(event)[len(GKD) :], int(str(begins)[:4]))
+    for event, place in graph.subject_objects(SCHEMA.location):
+        gazetteer.held_in.setdefault(str(place)[len(GKD) :], set()).add(str(event)[len(GKD) :])
+    for account, act in graph.subject_objects(GK.accountOf):
+        told = graph.value(account, GK.endorsedInstrument)
+        if told is not None and str(act).startswith(str(GKD)):
+            gazetteer.acts.setdefault(str(told)[len(GKD) :], str(act)[len(GKD) :])
+
+
 def _families(ontology: Graph) -> dict[URIRef, str]:
     """Every class → its family, through rdfs:subClassOf*."""
     out: dict[URIRef, str] = {}
@@ -176,9 +185,13 @@ def _graph_entities(graph: Graph, families: dict[URIRef, str]) -> Iterator[tuple
     """The graph's typed entities in a known family, with their labels and aliases."""
     for subject, kind in sorted(graph.subject_objects(RDF.type)):
         family = families.get(kind) if isinstance(kind, URIRef) else None
-        if family is None or not str(subject).startswith(str(GKD)):
+        if family is None or not isinstance(kind, URIRef) or not str(subject).startswith(str(GKD)):
             continue
-        labels = {lit.language: str(lit) for lit in graph.objects(subject, RDFS.label) if isinstance(lit, Literal)}
+        labels = {
+            lit.language: str(lit)
+            for lit in graph.objects(subject, RDFS.label)
+            if isinstance(lit, Literal) and lit.language
+        }
         names = [str(n) for p in (RDFS.label, SKOS.altLabel) for n in graph.objects(subject, p)]
         alpha2 = graph.value(subject, GK.iso3166Alpha2)
         yield Entity(str(subject)[len(GKD) :], kind, family, labels, True, str(alpha2) if alpha2 else None), names
@@ -192,7 +205,7 @@ def _states(gazetteer: Gazetteer) -> Iterator[tuple[Entity, list[str]]]:
         names = [n for n in english if n] + [_inverted(french.gettext(n)) for n in english if n]
         names += [_head(n) for n in list(names)]
         existing = gazetteer.state(country.alpha_2)
-        label = english[0] or english[1]
+        label = str(english[0] or english[1])
         entity = existing or Entity(
             mint_slug(label), GK.State, "actor", {"en": label, "fr": _inverted(french.gettext(country.name))},
             known=False, alpha2=country.alpha_2,

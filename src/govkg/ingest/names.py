@@ -7,7 +7,9 @@ import unicodedata
 
 __all__ = ["ARTICLES", "fold", "mint_slug", "strip_article"]
 
-APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "\u2010": "-", "\u2011": "-"})  # and hyphens
+APOSTROPHES = str.maketrans(
+    {"’": "'", "\u02bc": "'", "\u2018": "'", "`": "'", "\u2010": "-", "\u2011": "-"}
+)  # and hyphens
 # Leading articles and elided forms a name may carry in running text ("l'Allemagne", "les États-Unis", "the UK").
 ARTICLES = re.compile(r"^(?:(?:les|le|la|the|des|du|de la|de|aux|au|à la)\s+|(?:de l'|à l'|l'|d')\s*)", re.IGNORECASE)
 

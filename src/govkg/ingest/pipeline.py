@@ -73,15 +73,47 @@ def load_pipeline(lang: str, gazetteer: Gazetteer) -> Any:
 
 _CAPITAL = {"TEXT": {"REGEX": r"^[A-ZÀ-Ý][\w.'’-]*$"}}
 _JOIN = {"ORTH": {"IN": ["&", "of", "de", "du", "des", "for", "pour"]}}
-_LEADING = {"The", "A", "An", "La", "Le", "Les", "L’", "L'", "Un", "Une", "De", "Des", "Du", "In", "On", "At", "For",
-            "Dans", "Pour", "Selon", "Après", "Lors", "Mais", "Et", "And", "But", "Ce", "Cette", "This", "These"}
+_LEADING = {
+    "The",
+    "A",
+    "An",
+    "La",
+    "Le",
+    "Les",
+    "L’",
+    "L'",
+    "Un",
+    "Une",
+    "De",
+    "Des",
+    "Du",
+    "In",
+    "On",
+    "At",
+    "For",
+    "Dans",
+    "Pour",
+    "Selon",
+    "Après",
+    "Lors",
+    "Mais",
+    "Et",
+    "And",
+    "But",
+    "Ce",
+    "Cette",
+    "This",
+    "These",
+}
 
 
 @Language.factory("govkg_names")
 def _names_component(nlp: Any, name: str) -> Any:
     """Runs of capitalised words no other component named ("Halcyon Labs", "Lumen & Frost"), labelled NAME."""
     matcher = Matcher(nlp.vocab)
-    matcher.add("NAME", [[_CAPITAL, {**_CAPITAL, "OP": "+"}], [{**_CAPITAL, "OP": "+"}, _JOIN, {**_CAPITAL, "OP": "+"}]])
+    matcher.add(
+        "NAME", [[_CAPITAL, {**_CAPITAL, "OP": "+"}], [{**_CAPITAL, "OP": "+"}, _JOIN, {**_CAPITAL, "OP": "+"}]]
+    )
 
     def component(doc: Any) -> Any:
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}

@@ -9,8 +9,8 @@ import re
 from govkg.ingest import cues
 from govkg.ingest.acts import _BULLET, _items, _parties
 from govkg.ingest.context import Context, Name, literal
-from govkg.ingest.facts import Fact
 from govkg.ingest.demonyms import masculine
+from govkg.ingest.facts import Fact
 from govkg.ingest.names import fold, mint_slug
 
 __all__ = ["commitments", "countries", "events", "memberships", "roles"]
@@ -19,10 +19,14 @@ _ORGS = ("Network", "InternationalOrganisation", "IntergovernmentalForum", "Orga
 _HELD = cues._words(r"se tien\w*", r"tiendra", r"tenu\w*", r"deroul\w*", r"held", r"takes? place", r"took place",
                     r"reuni\w*", r"rassembl\w*", r"convened", r"gathered", r"brought together",
                     r"aura lieu", r"a eu lieu", r"accueill\w*", r"hosted", r"organis\w*", r"organiz\w*")  # fmt: skip
-_MINISTRY = re.compile(r"(?:vice-|premier |première )?ministre(?:\s+(?P<demonym>[a-zà-ÿ-]+))?\s+"
-                       r"(?P<portfolio>(?:des?|du|d'|d’)\s*[A-ZÀ-Ý][\w’'-]*(?:\s+(?:et|de|des|du|la|le|l'|l’|d'|d’)\s*[A-ZÀ-Ý]?[\w’'-]*)*)")
-_EVENT_ANAPHOR = re.compile(r"\b(?:le|la|the|this|ce|cette)\s+(?:[\w-]+\s+)?(?:sommet|forum|conference|rencontre|reunion|summit|"
-                            r"meeting|council|gathering)\b(?!\s+(?:de|d'|du|des|sur|pour|on|of|for)\b)")
+_MINISTRY = re.compile(
+    r"(?:vice-|premier |première )?ministre(?:\s+(?P<demonym>[a-zà-ÿ-]+))?\s+"
+    r"(?P<portfolio>(?:des?|du|d'|d’)\s*[A-ZÀ-Ý][\w’'-]*(?:\s+(?:et|de|des|du|la|le|l'|l’|d'|d’)\s*[A-ZÀ-Ý]?[\w’'-]*)*)"
+)
+_EVENT_ANAPHOR = re.compile(
+    r"\b(?:le|la|the|this|ce|cette)\s+(?:[\w-]+\s+)?(?:sommet|forum|conference|rencontre|reunion|summit|"
+    r"meeting|council|gathering)\b(?!\s+(?:de|d'|du|des|sur|pour|on|of|for)\b)"
+)
 _POSSESSIVE = re.compile(r"['’]s(?:\s+[a-z]+){0,2}\s*$")
 _AT = re.compile(r"(?:^|\s)(?:a|au|en|in|at)\s+$")
 
@@ -41,13 +45,15 @@ def memberships(context: Context) -> None:
         members = [n for n in _parties(context, start, end) if n.slug != org.slug and n.start > org.end]
         members += [n for a, b in items for n in _parties(context, a, b)[:1] if n.slug != org.slug]
         for member in members:
-            context.proposal.add(Fact(member.slug, "org:memberOf", org.slug, member.start, member.end, 0.6, "membership"))
+            context.proposal.add(
+                Fact(member.slug, "org:memberOf", org.slug, member.start, member.end, 0.6, "membership")
+            )
 
 
 def opens_list(line: str) -> bool:
     """A line that introduces a list: ends with ':' or is a heading ("## Membres fondateurs")."""
     stripped = line.strip()
-    return stripped.endswith(":") or stripped.startswith("#") or (len(stripped) < 60 and stripped[-1:] not in ".!?»”\"")
+    return stripped.endswith(":") or stripped.startswith("#") or (len(stripped) < 60 and stripped[-1:] not in '.!?»”"')
 
 
 def _organisation(context: Context, start: int, end: int, last: bool = False) -> Name | None:
@@ -62,7 +68,7 @@ def _organisation(context: Context, start: int, end: int, last: bool = False) ->
 
 
 def roles(context: Context) -> None:
-    """"Wu Zhaohui, vice-ministre chinois des Sciences" and "le Premier ministre britannique Rishi Sunak"."""
+    """ "Wu Zhaohui, vice-ministre chinois des Sciences" and "le Premier ministre britannique Rishi Sunak"."""
     people = [n for n in context.names if _kind(context, n) == "gk:Person"]
     people += [Name(mint_slug(m.text), "actor", m.start, m.end) for m in context.unresolved]
     for person in sorted(people, key=lambda n: n.start):
@@ -81,7 +87,17 @@ def roles(context: Context) -> None:
         add = context.proposal.add
         described = membership in context.gazetteer.described
         for lang in () if described else ("fr", "en"):
-            add(Fact(membership, "rdfs:label", literal(f"{context.text[person.start:person.end]}, {head}", lang), p_start, p_end, 0.6, "role"))
+            add(
+                Fact(
+                    membership,
+                    "rdfs:label",
+                    literal(f"{context.text[person.start : person.end]}, {head}", lang),
+                    p_start,
+                    p_end,
+                    0.6,
+                    "role",
+                )
+            )
         if not described:
             add(Fact(membership, "a", "org:Membership", p_start, p_end, 0.6, "role"))
         add(Fact(membership, "org:member", person.slug, person.start, person.end, 0.7, "role"))
@@ -99,7 +115,7 @@ def _kind(context: Context, name: Name) -> str:
 
 
 def _after(context: Context, person: Name) -> tuple[int, int, str] | None:
-    """", <role phrase>," right after the name."""
+    """ ", <role phrase>," right after the name."""
     match = re.match(r",\s+(?:the |le |la |l')?([^,;.\n]{3,120})", context.text[person.end : person.end + 140])
     if not match or not (head := cues.ROLE_HEAD.match(fold(match[1]))):
         return None
@@ -108,7 +124,7 @@ def _after(context: Context, person: Name) -> tuple[int, int, str] | None:
 
 
 def _before(context: Context, person: Name) -> tuple[int, int, str] | None:
-    """"<role phrase> <name>" (optionally with a comma) just before the name."""
+    """ "<role phrase> <name>" (optionally with a comma) just before the name."""
     window = context.folded[max(0, person.start - 90) : person.start]
     for head in cues.ROLE_HEAD.finditer(window):
         start = person.start - len(window) + head.start()
@@ -123,8 +139,8 @@ def _role_organisation(context: Context, start: int, end: int) -> tuple[str, int
     des Sciences"), a name in it, else the state its demonym names."""
     if ministry := _MINISTRY.match(context.text, start, end):
         demonym = masculine(ministry["demonym"] or "")
-        name = f"ministère {demonym} {ministry['portfolio']}".replace("  ", " ")
-        found = context.mint(name, "gk:Ministry", start + ministry.start("portfolio") - start, ministry.end())
+        title = f"ministère {demonym} {ministry['portfolio']}".replace("  ", " ")
+        found = context.mint(title, "gk:Ministry", ministry.start("portfolio"), ministry.end())
         state = context.gazetteer.demonym(ministry["demonym"] or "")
         if state is not None and state.known:
             d_start, d_end = ministry.span("demonym")
@@ -136,8 +152,14 @@ def _role_organisation(context: Context, start: int, end: int) -> tuple[str, int
             return name.slug, name.start, name.end
     for word in re.finditer(r"[\w'-]+", context.text[start:end]):
         if (state := context.gazetteer.demonym(word[0])) is not None:
-            found = context.mint(state.labels.get(context.lang, word[0]), "gk:State", start + word.start(), start + word.end()) if not state.known else None
-            return (found.slug if found else state.slug), start + word.start(), start + word.end()
+            minted = (
+                context.mint(
+                    state.labels.get(context.lang, word[0]), "gk:State", start + word.start(), start + word.end()
+                )
+                if not state.known
+                else None
+            )
+            return (minted.slug if minted else state.slug), start + word.start(), start + word.end()
     return None
 
 
@@ -159,7 +181,11 @@ def _hosts(context: Context, event: Name, start: int, end: int) -> None:
     for pattern, predicate in ((cues.CHAIR, "gk:coOrganiser"), (cues.HOST, "gk:host")):
         for cue in pattern.finditer(context.folded, start, end):
             after = context.folded[cue.end() : cue.end() + 5].startswith((" par", " by"))
-            window = (cue.end(), end) if after or cue[0].endswith((" par", " by")) else (max(start, cue.start() - 60), cue.start())
+            window = (
+                (cue.end(), end)
+                if after or cue[0].endswith((" par", " by"))
+                else (max(start, cue.start() - 60), cue.start())
+            )
             for name in _parties(context, *window):
                 if name.slug != event.slug:
                     context.proposal.add(Fact(event.slug, predicate, name.slug, name.start, name.end, 0.6, "host"))
@@ -170,16 +196,41 @@ def _hosts(context: Context, event: Name, start: int, end: int) -> None:
 def _place_and_dates(context: Context, event: Name, start: int, end: int) -> None:
     add = context.proposal.add
     for place in context.names_in(event.end, end, "place") + context.names_in(event.end, end, "actor"):
-        if _AT.search(context.folded[max(start, place.start - 6) : place.start]) and _kind(context, place) in ("gk:State", "schema:City", "schema:Place", ""):
+        if _AT.search(context.folded[max(start, place.start - 6) : place.start]) and _kind(context, place) in (
+            "gk:State",
+            "schema:City",
+            "schema:Place",
+            "",
+        ):
             add(Fact(event.slug, "schema:location", place.slug, place.start, place.end, 0.6, "event place"))
             break
     after = [d for d in context.dates if event.end <= d.start < end]
     year = context.gazetteer.years.get(event.slug)
     after = [d for d in after if year is None or int(d.value[:4]) == year]  # another edition, not this event
     for date in sorted(after, key=lambda d: d.end_value is None)[:1]:
-        add(Fact(event.slug, "schema:startDate", _literal(date.value, date.datatype), date.start, date.end, 0.6, "event dates"))
+        add(
+            Fact(
+                event.slug,
+                "schema:startDate",
+                _literal(date.value, date.datatype),
+                date.start,
+                date.end,
+                0.6,
+                "event dates",
+            )
+        )
         if date.end_value:
-            add(Fact(event.slug, "schema:endDate", _literal(date.end_value, "date"), date.start, date.end, 0.6, "event dates"))
+            add(
+                Fact(
+                    event.slug,
+                    "schema:endDate",
+                    _literal(date.end_value, "date"),
+                    date.start,
+                    date.end,
+                    0.6,
+                    "event dates",
+                )
+            )
 
 
 def _literal(value: str, datatype: str) -> str:
@@ -214,7 +265,7 @@ def commitments(context: Context) -> None:
 
 
 def countries(context: Context) -> None:
-    """"Zhipu.ai (Chine)": the organisation's country."""
+    """ "Zhipu.ai (Chine)": the organisation's country."""
     for name in context.names:
         match = re.match(r"\s*\(", context.text[name.end : name.end + 3])
         if not match or name.family != "actor":

@@ -63,7 +63,7 @@ def ingest(
     progress: Callable[[Iterable[Path]], Iterable[Path]] = iter,
 ) -> list[Ingested]:  # fmt: skip
     """Ingest each file into the project at `root` (nothing written with `dry_run`)."""
-    gazetteer, done = project_gazetteer(root), []
+    gazetteer, done = project_gazetteer(root), list[Ingested]()
     sources, annotations = root / "data" / "sources", root / "data" / "annotations"
     for path in progress(list(paths)):
         started = time.perf_counter()
@@ -119,7 +119,11 @@ def _write(result: Ingested, sources: Path, annotations: Path) -> None:
     title = next((f.obj for f in result.proposal.facts if f.subject == "@doc" and f.predicate == "dct:title"), None)
     if title:
         meta.append(f"#@ title: {title.rsplit('@', 1)[0].strip(chr(34))}")
-    chrome = [f"{CHROME}\t-\t-\t{quote_for(result.text, s, s + len(p))}" for p in result.chrome if (s := result.text.find(p)) >= 0]
+    chrome = [
+        f"{CHROME}\t-\t-\t{quote_for(result.text, s, s + len(p))}"
+        for p in result.chrome
+        if (s := result.text.find(p)) >= 0
+    ]
     head, rest = body.split("\n", 1)
     text = "\n".join([head, *meta, rest.split("\n", 1)[0], *chrome, rest.split("\n", 1)[1]])
     (annotations / f"{result.stem}.tsv").write_text(text, encoding="utf-8")

@@ -15,14 +15,30 @@ __all__ = ["descriptions", "titles"]
 
 JOINERS = {"de", "du", "des", "d'", "sur", "pour", "en", "la", "le", "l'", "les", "of", "on", "for", "the", "and",
            "et", "a", "au", "aux", "in", "to", "-", "&"}  # fmt: skip
-LICENSERS = {"sur", "pour", "en", "on", "for", "in", "de", "des", "du", "d'", "la", "l'", "of"}  # after these, lower-case words
+LICENSERS = {
+    "sur",
+    "pour",
+    "en",
+    "on",
+    "for",
+    "in",
+    "de",
+    "des",
+    "du",
+    "d'",
+    "la",
+    "l'",
+    "of",
+}  # after these, lower-case words
 STOPS = {"a", "est", "sont", "qui", "que", "dont", "par", "signed", "was", "is", "has", "have", "were", "sera", "ont",
          "by", "avec", "with", "ce", "cette", "lors", "which", "that", "who", "ete", "afin", "apres", "avant", "at",
          "le", "la", "les", "l'", "the"}  # fmt: skip
 AGENT = {"par", "by", "lors", "le", "la", "a", "en", "au", "aux", "dans", "in", "at", "on"}
 DETERMINERS = {"la", "le", "les", "l'", "the", "a", "an", "un", "une", "ce", "cette", "this"}
 MAX_TOKENS = 18
-_ORDINAL = re.compile(r"^\d+(?:e|er|ère|ème|st|nd|rd|th)$|^(?:first|second|third|premier|première|second|seconde)$", re.I)
+_ORDINAL = re.compile(
+    r"^\d+(?:e|er|ère|ème|st|nd|rd|th)$|^(?:first|second|third|premier|première|second|seconde)$", re.I
+)
 
 
 def descriptions(doc: Any) -> Iterator[tuple[int, int, str]]:
@@ -32,7 +48,13 @@ def descriptions(doc: Any) -> Iterator[tuple[int, int, str]]:
         word = fold(token.text)
         if token.i < covered:
             continue
-        family = "event" if cues.EVENT_HEAD.fullmatch(word) else "instrument" if cues.INSTRUMENT_HEAD.fullmatch(word) else None
+        family = (
+            "event"
+            if cues.EVENT_HEAD.fullmatch(word)
+            else "instrument"
+            if cues.INSTRUMENT_HEAD.fullmatch(word)
+            else None
+        )
         if family is None or token.text[:1].isupper():
             continue
         last = _right(doc, token.i)
@@ -48,7 +70,9 @@ def titles(doc: Any) -> Iterator[tuple[int, int, str]]:
         if kind is None:
             continue
         first, last = _left(doc, token.i), _right(doc, token.i)
-        if not token.text[:1].isupper() and (not doc.has_annotation("POS") or not any(_proper(t) for t in doc[token.i + 1 : last])):
+        if not token.text[:1].isupper() and (
+            not doc.has_annotation("POS") or not any(_proper(t) for t in doc[token.i + 1 : last])
+        ):
             continue  # a lower-case head ("la déclaration d'intention de Séoul") needs a proper name in its title
         if last - first > 1 or _quoted(doc, first, last):
             span = doc[first:last]
@@ -96,9 +120,11 @@ def _right(doc: Any, head: int) -> int:
             break  # "lancée par la Chine": the title has ended
         if word in JOINERS:
             licensed = licensed or word in LICENSERS
-        elif token.text[:1].isupper() or (licensed and tagged and token.is_alpha and word not in STOPS and _descriptive(token)):
-            end = i + 1
-        elif token.pos_ == "ADJ" and i == head + 1:
+        elif (
+            token.text[:1].isupper()
+            or (licensed and tagged and token.is_alpha and word not in STOPS and _descriptive(token))
+            or (token.pos_ == "ADJ" and i == head + 1)
+        ):
             end = i + 1
         else:
             break
@@ -134,4 +160,6 @@ def _descriptive(token: Any) -> bool:
 
 def _quoted(doc: Any, first: int, last: int) -> bool:
     """A one-word title counts only between quotation marks."""
-    return first > 0 and last < len(doc) and doc[first - 1].text in ("«", "“", '"') and doc[last].text in ("»", "”", '"')
+    return (
+        first > 0 and last < len(doc) and doc[first - 1].text in ("«", "“", '"') and doc[last].text in ("»", "”", '"')
+    )
