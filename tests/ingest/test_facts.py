@@ -106,7 +106,8 @@ def test_span_with_edge_space_reads_back(tmp_path: Path) -> None:
     text = "La France a signé. Le Japon et la France aussi."
     start = text.index(" a signé")
     path = tmp_path / "rows.tsv"
-    path.write_text(render_rows(text, [Fact("france", "gk:signs", "x", start, start + 8, 0.5, "r")], REVIEW, "t"), "utf-8")
+    fact = Fact("france", "gk:signs", "x", start, start + 8, 0.5, "r")
+    path.write_text(render_rows(text, [fact], REVIEW, "t"), "utf-8")
     (row,) = read_rows(path)
     assert locate(text, row.quote) == Span(start, start + 8)
 
@@ -121,7 +122,7 @@ def facts() -> list[Fact]:
     ]
 
 
-def test_render_rows_writes_six_columns_in_text_order(tmp_path: Path) -> None:
+def test_render_rows_writes_six_columns_in_text_order() -> None:
     rendered = render_rows(TEXT, facts(), REVIEW, "Ingested from test.txt")
     lines = rendered.splitlines()
     assert lines[:2] == ["# Ingested from test.txt", HEADER]

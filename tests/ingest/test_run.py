@@ -31,13 +31,12 @@ SIGNATORIES = {
     "morocco", "portugal", "south-korea", "european-union",
 }  # fmt: skip
 NON_SIGNATORIES = {"united-states", "india", "hungary", "mexico"}
-PREFIXES = """PREFIX gk: <https://w3id.org/govkg/ontology#>
+SIGNERS = """PREFIX gk: <https://w3id.org/govkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?actor WHERE { ?actor gk:endorses ?i . ?i rdfs:label ?l FILTER(CONTAINS(STR(?l), "Lisbonne")) }"""
+STATUSES = """PREFIX gk: <https://w3id.org/govkg/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
-SIGNERS = PREFIXES + """SELECT DISTINCT ?actor WHERE {
-  ?actor gk:endorses ?i . ?i rdfs:label ?l FILTER(CONTAINS(STR(?l), "Lisbonne")) }"""
-STATUSES = PREFIXES + """SELECT ?doc ?status (COUNT(?c) AS ?n) WHERE {
+SELECT ?doc ?status (COUNT(?c) AS ?n) WHERE {
   ?c a gk:Claim ; prov:wasDerivedFrom ?doc . OPTIONAL { ?c gk:reviewStatus ?status } } GROUP BY ?doc ?status"""
 
 
@@ -88,7 +87,8 @@ def test_ingest_stores_the_text_and_its_rows(project: Project) -> None:
     text = read_document(DOCUMENT).text
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     assert project.ingest.code == 0, project.ingest.stderr
-    assert project.stem == f"005_{digest}"
+    numbers = [int(p.name[:3]) for p in (ROOT / "data" / "sources").glob("[0-9][0-9][0-9]_*.txt")]
+    assert project.stem == f"{max(numbers) + 1:03d}_{digest}"
     assert project.stem.encode() in project.ingest.stdout
     assert (project.root / "data" / "sources" / f"{project.stem}.txt").read_text(encoding="utf-8") == text
     assert (project.root / "data" / "annotations" / f"{project.stem}.tsv").is_file()
@@ -97,6 +97,7 @@ def test_ingest_stores_the_text_and_its_rows(project: Project) -> None:
 def test_rows_are_machine_proposals(project: Project) -> None:
     path = project.root / "data" / "annotations" / f"{project.stem}.tsv"
     meta = read_meta(path)
+    assert "#@ language: fr" in path.read_text(encoding="utf-8").splitlines()
     assert meta["language"] == "fr"
     assert meta["source"] == DOCUMENT.name
     tool, model, _ = (part.strip() for part in meta["ingested"].split(";"))

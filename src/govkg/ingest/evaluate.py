@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.namespace import RDF
 
 from govkg import load
 from govkg.extract.annotations import CHROME, DOC, read_meta, read_rows
@@ -20,7 +21,7 @@ from govkg.ingest.gazetteer import FAMILIES, Gazetteer
 from govkg.ingest.pipeline import load_pipeline
 from govkg.ingest.read import find_chrome, read_document
 from govkg.ingest.run import detect_language
-from govkg.namespaces import GKD
+from govkg.namespaces import GK, GKD
 
 __all__ = ["CATEGORIES", "Case", "compare", "corpus_cases", "folder_cases", "score", "table"]
 
@@ -41,6 +42,7 @@ class Case:
     gold: list[tuple[str, str, str, str]]  # subject, predicate, object, quote
     exclude: set[str] = field(default_factory=set)
     chrome: tuple[str, ...] = ()
+    known: Graph | None = None  # what the gazetteer may know (None: the whole project)
 
 
 def corpus_cases(root: Path) -> list[Case]:
@@ -52,7 +54,8 @@ def corpus_cases(root: Path) -> list[Case]:
         own = {t for r in gold for t in r[:3] if _SLUG.match(t)} - others
         text = (root / "data" / "sources" / f"{stem}.txt").read_text(encoding="utf-8")
         meta = read_meta(root / "data" / "annotations" / f"{stem}.tsv")
-        cases.append(Case(stem, text, meta.get("language", "fr"), gold, own, find_chrome(text)))
+        known = _others(root, stem)
+        cases.append(Case(stem, text, meta.get("language", "fr"), gold, own, find_chrome(text), known))
     return cases
 
 
@@ -88,7 +91,7 @@ def score(cases: Iterable[Case], root: Path) -> dict[str, dict[str, float]]:
 
 def compare(case: Case, graph: Graph, ontology: Graph, full: Gazetteer) -> tuple[dict[str, set], dict[str, set]]:
     """(predicted, gold) facts of one case, per category, entities under their canonical names."""
-    gazetteer = Gazetteer.build(_without(graph, case), ontology, case.exclude)
+    gazetteer = Gazetteer.build(_without(graph if case.known is None else case.known, case), ontology, case.exclude)
     nlp = load_pipeline(case.lang, gazetteer)
     proposal = propose(case.text, case.lang, "999", gazetteer, nlp, chrome=case.chrome)
     names = {**proposal.mentioned, **{slug: name for slug, (_, name) in proposal.minted.items()}}
@@ -102,6 +105,19 @@ def _project_graph(root: Path) -> Graph:
     for name in ("entities.ttl", "asserted.ttl"):
         if (root / "data" / name).is_file():
             graph.parse(root / "data" / name)
+    return graph
+
+
+def _others(root: Path, stem: str) -> Graph:
+    """The curated entities and the facts every other document states (none of this document's own facts)."""
+    graph = Graph().parse(root / "data" / "entities.ttl")
+    for path in sorted((root / "data" / "claims").glob("*.ttl")):
+        if path.stem != stem:
+            claims = Graph().parse(path)
+            for claim in claims.subjects(RDF.type, GK.Claim):
+                s, p, o = (claims.value(claim, term) for term in (RDF.subject, RDF.predicate, RDF.object))
+                if s is not None and p is not None and o is not None:
+                    graph.add((s, p, o))
     return graph
 
 
