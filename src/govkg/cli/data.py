@@ -29,7 +29,7 @@ def _extract_parser(sub: argparse._SubParsersAction) -> None:
 
 def _build_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="load, reason, validate and write the dataset")
-    p.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: build/ in the project folder)")
     p.set_defaults(func=cmd_build)
 
 
@@ -60,7 +60,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build, write and report."""
-    return build_into(args.root, args.base_iri, args.out)
+    return build_into(args.root, args.base_iri, args.out or args.root / "build")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -50,7 +50,10 @@ class Proposal:
 
 
 def quote_for(text: str, start: int, end: int) -> str:
-    """A quote that locates exactly text[start:end]: the span, or a longer unique context with [[...]]."""
+    """A quote that locates exactly text[start:end] (less any white space at its edges, which the annotation
+    reader trims): the span, or a longer unique context with [[...]]."""
+    start += len(text[start:end]) - len(text[start:end].lstrip())
+    end = max(start, end - (len(text[start:end]) - len(text[start:end].rstrip())))
     exact = text[start:end]
     for width in range(0, 200, 8):
         before, after = _widen(text, start, end, width)

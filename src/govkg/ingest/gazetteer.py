@@ -78,7 +78,9 @@ class Gazetteer:
             self.acronyms.setdefault(form, set()).add(slug)
         else:
             self.names.setdefault(fold(form), set()).add(slug)
-            self.written.update({(form, slug), (fold(form), slug), (form.translate(APOSTROPHES), slug)})
+            plain = form.translate(APOSTROPHES)
+            typographic = plain.replace("'", "’")  # the ruler compares words as written: both apostrophes
+            self.written.update({(form, slug), (fold(form), slug), (plain, slug), (typographic, slug)})
 
     def lookup(self, name: str) -> list[Entity]:
         """The entities a name (as written, with or without article) may refer to."""
@@ -147,7 +149,7 @@ def variants(name: str) -> set[str]:
     """A name as texts write it: without article, edition qualifier or "on AI", with IA/AI spelled out or not."""
     base = {name.strip().translate(APOSTROPHES)}
     base |= {_QUALIFIER.sub("", n) for n in base}
-    base |= {_TOPIC.sub("", n) for n in base if len(_TOPIC.sub("", n).split()) > 1}
+    base |= {_TOPIC.sub("", n) for n in base if len(strip_article(_TOPIC.sub("", n)).split()) > 1}
     base |= {n.replace(a, b) for n in base for a, b in _SWAPS if a in n}
     return {f for n in base for f in (n, strip_article(n)) if f} | {name.strip()}
 
@@ -202,8 +204,9 @@ def _states(gazetteer: Gazetteer) -> Iterator[tuple[Entity, list[str]]]:
     french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
     for country in pycountry.countries:
         english = [getattr(country, a, None) for a in ("common_name", "name", "official_name")]
-        names = [n for n in english if n] + [_inverted(french.gettext(n)) for n in english if n]
-        names += [_head(n) for n in list(names)]
+        french_names = [french.gettext(n) for n in english if n]
+        names = [n for n in english if n] + [_inverted(n) for n in french_names]
+        names += [_head(n) for n in [*english, *french_names] if n]  # "Russie, Fédération de" → "Russie"
         existing = gazetteer.state(country.alpha_2)
         label = str(english[0] or english[1])
         entity = existing or Entity(

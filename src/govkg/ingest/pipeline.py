@@ -143,6 +143,11 @@ def model_version(lang: str) -> str:
     return f"{nlp.meta['lang']}_{nlp.meta['name']}/{nlp.meta['version']}" if MODELS[lang] else f"blank-{lang}/spacy"
 
 
+def _common_word(entity: Entity, written: str) -> bool:
+    """A state's or place's name written in lower case is a common word ("réunion"); a company's may not be ("xAI")."""
+    return written[:1].islower() and (entity.family == "place" or str(entity.kind).endswith("#State"))
+
+
 def mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
     """Every entity name in a processed doc, resolved where the gazetteer knows it."""
     out = []
@@ -150,7 +155,7 @@ def mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
         entity = gazetteer.entities.get(ent.ent_id_) if ent.label_ == KNOWN else None
         if ent.label_ != KNOWN and ent.label_ not in NAME_LABELS:
             continue
-        if entity is not None and entity.family in ("actor", "place") and ent.text[:1].islower():
+        if entity is not None and _common_word(entity, ent.text):
             continue  # "la réunion", "a turkey": names of states and places are written with a capital
         for line in re.finditer(r"[^\n]+", ent.text):  # the model may run a name across list items
             text = _BULLET.sub("", line[0]).strip()
