@@ -23,6 +23,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="score the extractor on the curated corpus, leave-one-document-out")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--gold", type=Path, help="a folder of documents/ and expected/ rows instead of the corpus")
+    p.add_argument("--lang", choices=["fr", "en"], help="score only the documents in this language")
     p.set_defaults(func=cmd_evaluate)
 
 
@@ -75,6 +76,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from govkg.ingest.evaluate import corpus_cases, folder_cases, score, table
 
     cases = folder_cases(args.gold) if args.gold else corpus_cases(args.root)
+    cases = [c for c in cases if args.lang in (None, c.lang)]
+    if not cases:
+        raise CliError(f"no {args.lang} documents to score")
     scores = score(cases, args.root)
     print(json.dumps(scores, indent=2, sort_keys=True) if args.json else table(scores))
     return EXIT_OK

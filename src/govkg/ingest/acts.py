@@ -69,6 +69,7 @@ def _preambles(context: Context, accounts: dict[str, _Account]) -> None:
         instrument = _own_instrument(context, start, end)
         if instrument is None:
             continue
+        context.own = context.own or instrument
         account = _account(context, accounts, instrument, cues.ACT_KINDS[1])
         for name in _parties(context, cue.end(), end):
             context.proposal.add(Fact(account.slug, account.party, name.slug, name.start, name.end, 0.7, "preamble"))

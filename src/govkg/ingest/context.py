@@ -73,6 +73,7 @@ class Context:
     proposal: Proposal = field(default_factory=Proposal)
     _new: dict[str, tuple[str, int, int, Entity | None]] = field(default_factory=dict)
     unresolved: list[Mention] = field(default_factory=list)  # capitalised names of no known kind (maybe people)
+    own: Name | None = None  # the instrument the document is the text of ("nous … affirmons"), once known
 
     @classmethod
     def read(cls, text: str, lang: str, number: str, gazetteer: Gazetteer, nlp: Any, year: int | None) -> Context:

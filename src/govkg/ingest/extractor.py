@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from govkg import __version__
-from govkg.ingest import acts, relations
+from govkg.ingest import acts, references, relations
 from govkg.ingest.context import Context
 from govkg.ingest.facts import Proposal
 from govkg.ingest.gazetteer import Gazetteer
@@ -16,7 +16,7 @@ __all__ = ["RULES", "TOOL", "propose"]
 
 TOOL = f"govkg-ingest/{__version__}"
 RULES = [acts.endorsements, relations.memberships, relations.roles, relations.events, relations.commitments,
-         relations.countries]  # fmt: skip
+         relations.countries, references.attributions, references.stances]  # fmt: skip
 
 
 def propose(

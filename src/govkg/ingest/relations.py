@@ -102,11 +102,18 @@ def roles(context: Context) -> None:
             add(Fact(membership, "a", "org:Membership", p_start, p_end, 0.6, "role"))
         add(Fact(membership, "org:member", person.slug, person.start, person.end, 0.7, "role"))
         add(Fact(membership, "org:role", role, p_start, p_start + len(head), 0.6, "role"))
+        for event in context.names_in(*_sentence_of(context, person), "event")[:1]:  # when the role is attested
+            add(Fact(membership, "gk:attestedDuring", event.slug, event.start, event.end, 0.5, "role"))
         add(Fact(membership, "org:organization", org[0], org[1], org[2], 0.6, "role"))
         if role not in context.gazetteer.described:
             add(Fact(role, "a", "org:Role", p_start, p_start + len(head), 0.6, "role"))
             for lang in ("fr", "en"):
                 add(Fact(role, "rdfs:label", literal(head, lang), p_start, p_start + len(head), 0.6, "role"))
+
+
+def _sentence_of(context: Context, name: Name) -> tuple[int, int]:
+    """The sentence a name is in."""
+    return next(((a, b) for a, b in context.sentences() if a <= name.start < b), (name.start, name.end))
 
 
 def _kind(context: Context, name: Name) -> str:
