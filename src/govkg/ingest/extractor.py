@@ -16,7 +16,7 @@ __all__ = ["RULES", "TOOL", "propose"]
 
 TOOL = f"govkg-ingest/{__version__}"
 RULES = [acts.endorsements, relations.memberships, relations.roles, relations.events, relations.commitments,
-         relations.countries, references.attributions, references.stances]  # fmt: skip
+         relations.countries, relations.dateline, references.attributions, references.stances]  # fmt: skip
 
 
 def propose(

@@ -13,11 +13,12 @@ from govkg.ingest.demonyms import masculine
 from govkg.ingest.facts import Fact
 from govkg.ingest.names import fold, mint_slug
 
-__all__ = ["commitments", "countries", "events", "memberships", "roles"]
+__all__ = ["commitments", "countries", "dateline", "events", "memberships", "roles"]
 
 _ORGS = ("Network", "InternationalOrganisation", "IntergovernmentalForum", "Organisation", "Partnership")
 _HELD = cues._words(r"se tien\w*", r"tiendra", r"tenu\w*", r"deroul\w*", r"held", r"takes? place", r"took place",
                     r"reuni\w*", r"rassembl\w*", r"convened", r"gathered", r"brought together",
+                    r"ouverture", r"s'ouvr\w*", r"opening", r"opens", r"opened",
                     r"aura lieu", r"a eu lieu", r"accueill\w*", r"hosted", r"organis\w*", r"organiz\w*")  # fmt: skip
 _MINISTRY = re.compile(
     r"(?:vice-|premier |première )?ministre(?:\s+(?P<demonym>[a-zà-ÿ-]+))?\s+"
@@ -281,3 +282,23 @@ def countries(context: Context) -> None:
         for state in inside:
             if context.text[name.end : state.start].strip() == "(" and _kind(context, name) != "gk:State":
                 context.proposal.add(Fact(name.slug, "gk:country", state.slug, state.start, state.end, 0.7, "country"))
+
+
+# "Paris, 12.02.25", "Lisbonne, 14 octobre 2025 –", "COPENHAGEN, 12 June 2025 —", "*Lagos, 28 January 2026*"
+_DATELINE = re.compile(r"(?:^|[\n(*_])\s*[A-ZÀ-Ý][\w’'. -]{1,40},\s*$")
+
+
+def dateline(context: Context) -> None:
+    """The document's date: a full date after "Place," at the head of the text (its dateline)."""
+    head = context.sentences()[:3]
+    limit = head[-1][1] if head else 0
+    for date in context.dates:
+        if (
+            date.start < limit
+            and date.datatype == "date"
+            and _DATELINE.search(context.text[max(0, date.start - 45) : date.start])
+        ):
+            context.proposal.add(
+                Fact("@doc", "dct:issued", _literal(date.value, "date"), date.start, date.end, 0.7, "dateline")
+            )
+            return
