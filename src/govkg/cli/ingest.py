@@ -7,8 +7,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from govkg.cli.common import EXIT_OK, CliError
+if TYPE_CHECKING:
+    from govkg.ingest.run import Ingested
+
+from govkg.cli.common import EXIT_OK, EXIT_USAGE, CliError
 
 __all__ = ["add_parsers", "cmd_evaluate", "cmd_ingest"]
 
@@ -32,23 +36,35 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     _require_extra()
     from tqdm import tqdm
 
-    from govkg.ingest.run import ingest, new_entities
+    from govkg.ingest.run import ingest
 
-    missing = [str(f) for f in args.files if not f.is_file()]
+    missing = [str(f) for f in args.files if not f.exists()]
     if missing:
         raise CliError(f"no such file: {', '.join(missing)}")
     bar = (lambda paths: tqdm(paths, desc="ingest", unit="doc", file=sys.stderr)) if len(args.files) > 1 else iter
+    failed = 0
     for result in ingest(args.files, args.root, args.lang, args.dry_run, bar):
-        if result.skipped:
+        if result.error:
+            failed += 1
+            sys.stderr.write(f"govkg: error: {result.error}\n")
+        elif result.skipped:
             print(f"{result.path}: {result.skipped}; nothing changed")
-            continue
-        facts = result.proposal.facts
-        print(f"{result.path}: {result.stem} ({result.lang}), {len(facts)} facts proposed in {result.seconds:.2f} s")
-        if args.dry_run:
-            _table(result.text, facts)
-        for slug, kind, name in new_entities(result):
-            print(f"  new entity for review: {slug} ({kind}) from {name!r}")
-    return EXIT_OK
+        else:
+            _report(result, args.dry_run)
+    return EXIT_USAGE if failed else EXIT_OK
+
+
+def _report(result: Ingested, dry_run: bool) -> None:
+    """What one document gave: its identifier, the facts (as a table under --dry-run), the new entities."""
+    from govkg.ingest.run import new_entities
+
+    facts = result.proposal.facts
+    note = " (dry run: nothing written)" if dry_run else ""
+    print(f"{result.path}: {result.stem} ({result.lang}), {len(facts)} facts proposed in {result.seconds:.2f} s{note}")
+    if dry_run:
+        _table(result.text, facts)
+    for slug, kind, name in new_entities(result):
+        print(f"  new entity for review: {slug} ({kind}) from {name!r}")
 
 
 def _require_extra() -> None:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
 from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from govkg.extract.claims import Claim
@@ -17,7 +18,7 @@ __all__ = ["PARTIES", "conflicts", "grouped"]
 Key = tuple[Node, URIRef]
 Compatible = Callable[[Node, Node], bool]
 PARTIES = {GK.endorser, GK.signatory, GK.adopter}  # who took part, as each account names them
-NOT_COMPARED = {GK.accountOf, GK.nonEndorser, GK.partyListComplete} | PARTIES
+NOT_COMPARED = {GK.accountOf, GK.nonEndorser, GK.partyListComplete, RDF.type, RDFS.label} | PARTIES  # names differ
 
 
 def grouped(claims: Iterable[Claim]) -> dict[Node, dict[Node, list[Claim]]]:

@@ -106,7 +106,7 @@ def _claim(doc: Document, row: Row, seen: dict[str, int]) -> Claim:
         o = Literal(span.text(doc.text), lang=doc.language)
     if not isinstance(p, URIRef):
         raise AnnotationError(f"{where}: predicate must be an IRI")
-    name = f"{doc.path.stem[:3]}-{slug(s)}-{slug(p)}-{slug(o)}"
+    name = f"{doc.path.stem.split('_', 1)[0]}-{slug(s)}-{slug(p)}-{slug(o)}"
     seen[name] = seen.get(name, 0) + 1
     if seen[name] > 1:
         name = f"{name}-{seen[name]}"

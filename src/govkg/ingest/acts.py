@@ -19,6 +19,9 @@ _CLAUSE = re.compile(r";|\s(?:tandis que|alors que|mais|whereas|while|but)\s|,\s
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+", re.MULTILINE)
 _PREAMBLE = re.compile(r"\W*(?:nous|we)\b,?[^.;]{0,120}?\b(?:representant|representing|au nom de|on behalf of)\b")
 _SELF = re.compile(r"(?:la presente|this|the present) (declaration|charte|code)")
+_HOSTED_BY = re.compile(
+    r"(?:hosted|organi[sz]ed|chaired|convened|presided|accueilli\w*|organise\w*|preside\w*)\s+(?:by|par)\s+(?:\w+\s+)?$"
+)
 _ANAPHOR = re.compile(
     r"\s*(?:de |du |from |of )?(?:la |le |l'|the |ce |cette |this )(?:\w+ )?"
     r"(?:texte|text|convention|declaration|charte|charter|code|accord|pacte|pact|traite|treaty)\b"
@@ -56,7 +59,19 @@ def endorsements(context: Context) -> None:
             current = named[0]
     _preambles(context, accounts)
     for account in accounts.values():
+        _negation_wins(context, account)
         _drop_if_empty(context, account)
+
+
+def _negation_wins(context: Context, account: _Account) -> None:
+    """A party the account also says did not take part is not a party: the explicit denial stands (a table or a
+    heading that named it among others is the weaker evidence)."""
+    facts = context.proposal.facts
+    refused = {f.obj for f in facts if f.subject == account.slug and f.predicate == "gk:nonEndorser"}
+    parties = {"gk:signatory", "gk:adopter", "gk:endorser"}
+    context.proposal.facts = [
+        f for f in facts if not (f.subject == account.slug and f.predicate in parties and f.obj in refused)
+    ]
 
 
 def _preambles(context: Context, accounts: dict[str, _Account]) -> None:
@@ -166,6 +181,8 @@ def _sentence(
         main = main or account
         nominal = cues.NOMINAL_ACT.search(context.folded, c_start, c_end)
         for name in _parties(context, nominal.start() if nominal else c_start, c_end):
+            if _HOSTED_BY.search(context.folded[max(c_start, name.start - 30) : name.start]):
+                continue  # "hosted by Iceland": the host, not a party
             predicate = "gk:nonEndorser" if negated else account.party
             add(
                 Fact(account.slug, predicate, name.slug, name.start, name.end, 0.75, "negation" if negated else "party")

@@ -10,7 +10,7 @@ from typing import Any
 from govkg.ingest import cues
 from govkg.ingest.dates import DateMention, find_dates
 from govkg.ingest.facts import Fact, Proposal
-from govkg.ingest.gazetteer import Entity, Gazetteer
+from govkg.ingest.gazetteer import Entity, Gazetteer, variants
 from govkg.ingest.names import APOSTROPHES, fold, mint_slug, strip_article
 from govkg.ingest.pipeline import Mention, mentions
 from govkg.ingest.titles import descriptions, titles
@@ -34,10 +34,13 @@ _KINDS = [
 ]  # fmt: skip
 
 
+_GATHERING = re.compile(
+    r"(?:sommet|conference|forum|reunion|rencontre|assemblee|congres|summit|meeting|assembly)\s+\w+\s+\w+"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[ \t\u00a0]+(?=[«\"“(A-ZÀ-Ý0-9])|\n+")
 # A line break inside a sentence (text wrapped at a fixed width): not after a sentence's end, a colon or a blank
 # line, and not before a list item.
-_SOFT_WRAP = re.compile(r"(?<=[^\n.!?:;»”\"])\n(?=[^\n\-*•–#\d])")
+_SOFT_WRAP = re.compile(r"(?<=[^\n.!?:;»”\"|])\n(?=[^\n\-*•–#\d|])")
 
 
 # Capitalised common nouns the model takes for names ("l'État", "le Parlement").
@@ -78,7 +81,8 @@ class Context:
     @classmethod
     def read(cls, text: str, lang: str, number: str, gazetteer: Gazetteer, nlp: Any, year: int | None) -> Context:
         """Run the pipeline over `text` and resolve its names and dates."""
-        flat = _SOFT_WRAP.sub(" ", text).translate(APOSTROPHES)  # same length: offsets still point into `text`
+        flat = _SOFT_WRAP.sub(" ", text) if _wrapped(text) else text
+        flat = flat.translate(APOSTROPHES)  # same length: offsets still point into `text`
         context = cls(text, lang, number, gazetteer, nlp(flat), fold(flat), flat)
         context.dates = find_dates(text, lang, year or _year(text, lang))  # again below once names are known
         found = []
@@ -103,11 +107,20 @@ class Context:
         for start, end, family in descriptions(context.doc):
             if not any(n.start < end and start < n.end and not (start <= n.start and n.end <= end) for n in found):
                 linked = gazetteer.lookup_words(text[start:end], family)
-                found += [Name(linked[0].slug, family, start, end)] if linked else []
+                if linked:
+                    found.append(Name(linked[0].slug, family, start, end))
+                elif family == "event" and _GATHERING.match(fold(text[start:end])) and context._dated(start, end):
+                    found.append(context.mint(text[start:end], "gk:Event", start, end))  # "la conférence … (dates)"
         context.names = sorted(found, key=lambda n: n.start)
         if not (year or _year(text, lang)) and (known := context._event_year()):
             context.dates = find_dates(text, lang, known)
         return context
+
+    def _dated(self, start: int, end: int) -> bool:
+        """A full date in the same sentence as [start, end): a described event that is being dated."""
+        left = max(self.flat.rfind(". ", 0, start), self.flat.rfind("\n", 0, start))
+        right = min(i for i in (self.flat.find(". ", end), self.flat.find("\n", end), len(self.flat)) if i >= 0)
+        return any(left < d.start < right and d.datatype == "date" for d in self.dates)
 
     def _event_year(self) -> int | None:
         """The year of the known events the text names (a report is written the year of what it reports)."""
@@ -158,11 +171,20 @@ class Context:
         known = self.gazetteer.lookup(name) or self.gazetteer.lookup_prefix(name)
         if known:
             return self._known(known[0], start, end, name)
-        slug = mint_slug(name)
+        slug = self._same_as_minted(name, kind) or mint_slug(name)
         if slug not in self.proposal.minted:
             self.proposal.minted[slug] = (kind, name)
             self._new[slug] = (kind, start, end, None)
         return Name(slug, _family(kind), start, end)
+
+    def _same_as_minted(self, name: str, kind: str) -> str | None:
+        """The slug this document already minted for another way of writing `name` (case, IA ↔ intelligence
+        artificielle, an edition qualifier), so one text does not make two entities of one."""
+        forms = {fold(v) for v in variants(name)}
+        for slug, (other_kind, other) in self.proposal.minted.items():
+            if other_kind == kind and forms & {fold(v) for v in variants(other)}:
+                return slug
+        return None
 
     def describe_new(self) -> None:
         """Typing and label rows for each new entity a proposed fact uses (the others are dropped)."""
@@ -190,7 +212,10 @@ class Context:
         folded = fold(written)
         if fold(strip_article(written)) in GENERIC:
             return None
-        if cues.INSTRUMENT_HEAD.match(fold(strip_article(written))) and written[:1].isupper():
+        heads = [fold(w) for w in re.findall(r"[\w-]+", written) if w[:1].isupper()]
+        if any(cues.INSTRUMENT_HEAD.fullmatch(w) for w in heads) or cues.INSTRUMENT_HEAD.match(
+            fold(strip_article(written))
+        ):
             return "gk:Instrument"
         if cues.EVENT_HEAD.search(folded) and label in ("MISC", "ORG", "NAME"):
             return "gk:Event"
@@ -202,6 +227,17 @@ class Context:
                 "gk:Organisation" if label == "ORG" else None,
             )
         return "schema:City" if label == "LOC" and len(written.split()) <= 3 else None
+
+
+def _wrapped(text: str) -> bool:
+    """A text broken into lines of a fixed width (most lines 50-100 characters, most not ending a sentence), as
+    opposed to one paragraph or heading per line (HTML through trafilatura, most web text)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 5:
+        return False
+    sized = sum(50 <= len(line) <= 100 for line in lines)
+    open_ended = sum(line.rstrip()[-1:] not in '.!?:;»”"' for line in lines)
+    return sized >= 0.6 * len(lines) and open_ended >= 0.5 * len(lines)
 
 
 def _without_role(mention: Mention) -> Mention:
@@ -216,8 +252,9 @@ def _without_role(mention: Mention) -> Mention:
 
 
 def literal(text: str, lang: str) -> str:
-    """An annotation token for a language-tagged literal."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + f'"@{lang}'
+    """An annotation token for a language-tagged literal (on one line, without tabs)."""
+    plain = " ".join(text.replace("\\n", " ").split())
+    return '"' + plain.replace('"', '\\"') + f'"@{lang}'
 
 
 def _family(kind: str) -> str:

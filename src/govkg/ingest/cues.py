@@ -55,11 +55,13 @@ NEGATION = _words(
 WITHDRAW = _words(r"retir\w*", r"retrait", r"withdr\w*", r"pull\w* out of", r"quitt\w*")
 COMPLETE = _words(
     r"les \d+ \w+ sont", r"sont les suivant\w*", r"a savoir", r"seul\w*", r"liste complete", r"les suivant\w*",
-    r"the following", r"namely", r"only", r"full list", r"complete list", r"the \w+ signatories are",
+    r"the following", r"namely", r"only", r"full list", r"complete list", r"the (?:\w+ )?signatories are",
+    r"les (?:\w+ )?signataires sont",
 )  # fmt: skip
 PARTIAL = _words(
     r"dont", r"parmi lesquel\w*", r"parmi eux", r"parmi elles", r"notamment", r"y compris", r"entre autres",
     r"tels? que", r"telles? que", r"including", r"among them", r"among others", r"such as", r"notably",
+    r"include\w*", r"comprennent", r"incluent", r"figurent notamment",
 )  # fmt: skip
 MEMBER = _words(
     r"membres? fondat\w*",
@@ -153,14 +155,33 @@ EVENT_HEAD = _words(
     r"congres",
     r"congress",
 )
-NUMBER_WORDS = {
-    w: n for n, ws in enumerate([
-        "zero", "un une one", "deux two", "trois three", "quatre four", "cinq five", "six", "sept seven",
-        "huit eight", "neuf nine", "dix ten", "onze eleven", "douze twelve", "treize thirteen", "quatorze fourteen",
-        "quinze fifteen", "seize sixteen", "dix-sept seventeen", "dix-huit eighteen", "dix-neuf nineteen",
-        "vingt twenty",
-    ]) for w in ws.split()
-}  # fmt: skip
+_UNITS = ["zero", "un une one", "deux two", "trois three", "quatre four", "cinq five", "six six", "sept seven",
+          "huit eight", "neuf nine", "dix ten", "onze eleven", "douze twelve", "treize thirteen",
+          "quatorze fourteen", "quinze fifteen", "seize sixteen", "dix-sept seventeen", "dix-huit eighteen",
+          "dix-neuf nineteen"]  # fmt: skip
+_TENS = {20: ("vingt", "twenty"), 30: ("trente", "thirty"), 40: ("quarante", "forty"), 50: ("cinquante", "fifty"),
+         60: ("soixante", "sixty"), 70: ("soixante-dix", "seventy"), 80: ("quatre-vingt", "eighty"),
+         90: ("quatre-vingt-dix", "ninety")}  # fmt: skip
+
+
+def _number_words() -> dict[str, int]:
+    """Number words from one to ninety-nine, in French and English ("vingt-huit", "twenty-eight")."""
+    words = {w: n for n, ws in enumerate(_UNITS) for w in ws.split()}
+    for tens, (fr, en) in _TENS.items():
+        words.update({fr: tens, en: tens, fr + "s" if tens == 80 else fr: tens})
+        for unit in range(1, 10):
+            fr_unit, en_unit = _UNITS[unit].split()[0], _UNITS[unit].split()[-1]
+            joiner = "-et-" if unit == 1 and tens < 80 else "-"
+            words[f"{en}-{en_unit}"] = tens + unit
+            if tens not in (70, 90):
+                words[f"{fr}{joiner}{fr_unit}"] = tens + unit
+    for base, fr in ((60, "soixante"), (80, "quatre-vingt")):
+        for unit in range(10, 20):
+            words[f"{fr}-{_UNITS[unit].split()[0]}"] = base + unit
+    return words
+
+
+NUMBER_WORDS = _number_words()
 COUNT = re.compile(
     r"(?<![\w.,-])(\d{1,3}|"
     + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))

@@ -11,6 +11,7 @@ from govkg.extract.text import QuoteError, locate
 
 __all__ = ["Fact", "Proposal", "quote_for", "render_rows"]
 
+_UNWRITABLE = re.compile(r"\t|\\n")  # a tab ends a cell; the reader turns backslash-n into a line break
 HEADER = (
     "# columns: subject | predicate | object | quote ([[...]] marks the exact part of a longer context) | comment"
     " | review"
@@ -55,9 +56,13 @@ def quote_for(text: str, start: int, end: int) -> str:
     start += len(text[start:end]) - len(text[start:end].lstrip())
     end = max(start, end - (len(text[start:end]) - len(text[start:end].rstrip())))
     exact = text[start:end]
+    if _UNWRITABLE.search(exact):
+        raise QuoteError(f"a quote cannot hold a tab or a backslash before 'n': {exact!r}")
     for width in range(0, 200, 8):
         before, after = _widen(text, start, end, width)
         quote = f"{before}[[{exact}]]{after}" if width else exact
+        if _UNWRITABLE.search(before + after):
+            break  # the row format has no escape for these: a wider context cannot be written either
         try:
             span = locate(text, quote)
         except QuoteError:
@@ -77,10 +82,15 @@ def _widen(text: str, start: int, end: int, width: int) -> tuple[str, str]:
 
 
 def render_rows(text: str, facts: Iterable[Fact], review: str, title: str) -> str:
-    """The annotation file for a document: a header, then one machine row per fact in text order."""
+    """The annotation file for a document: a header, then one machine row per fact in text order (a fact whose
+    quote cannot be written as a row is left out, and a comment line says so)."""
     lines = [f"# {title}", HEADER]
     for fact in sorted(facts, key=lambda f: (f.start, f.end, f.triple)):
-        quote = quote_for(text, fact.start, fact.end)
+        try:
+            quote = quote_for(text, fact.start, fact.end)
+        except QuoteError as error:
+            lines.append(f"# left out ({error}): {' '.join(fact.triple)}".replace("\t", " ").replace("\n", " "))
+            continue
         status = f"{review} {fact.confidence:.2f}"
         lines.append("\t".join([*fact.triple, quote, f"rule: {fact.rule}", status]))
     return "\n".join(lines) + "\n"

@@ -106,7 +106,7 @@ class Gazetteer:
         """The one entity of `family` one of whose names has every content word of `phrase` ("sommet de Séoul sur
         l'IA" → the AI Seoul Summit), for descriptions that are not names; nothing if several fit."""
         words = content_words(phrase)
-        if len(words) < 3:
+        if len(words) < 2:
             return []
         slugs = {e.slug for e in self.entities.values() if e.family == family and any(
             words <= content_words(form) for form, s in self.written if s == e.slug)}  # fmt: skip
@@ -136,8 +136,34 @@ _SWAPS = [("l'intelligence artificielle", "l'IA"), ("l'IA", "l'intelligence arti
           ("artificial intelligence", "AI"), ("AI ", "artificial intelligence ")]  # fmt: skip
 
 
-_STOP = {"le", "la", "les", "l", "de", "du", "des", "d", "sur", "pour", "en", "et", "a", "au", "aux", "the", "of",
-         "on", "for", "and", "in", "to", "un", "une"}  # fmt: skip
+_STOP = {
+    "le",
+    "la",
+    "les",
+    "l",
+    "de",
+    "du",
+    "des",
+    "d",
+    "sur",
+    "pour",
+    "en",
+    "et",
+    "a",
+    "au",
+    "aux",
+    "the",
+    "of",
+    "on",
+    "for",
+    "and",
+    "in",
+    "to",
+    "un",
+    "une",
+    "ia",
+    "ai",
+}  # fmt: skip (IA/AI: in every name on the subject)
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -202,11 +228,13 @@ def _graph_entities(graph: Graph, families: dict[URIRef, str]) -> Iterator[tuple
 def _states(gazetteer: Gazetteer) -> Iterator[tuple[Entity, list[str]]]:
     """Every ISO 3166-1 state: an existing entity when the graph has its code, else a new one named in English."""
     french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    shared = _shared_heads(french)
     for country in pycountry.countries:
         english = [getattr(country, a, None) for a in ("common_name", "name", "official_name")]
         french_names = [french.gettext(n) for n in english if n]
         names = [n for n in english if n] + [_inverted(n) for n in french_names]
-        names += [_head(n) for n in [*english, *french_names] if n]  # "Russie, Fédération de" → "Russie"
+        heads = [_head(n) for n in [*english, *french_names] if n]  # "Russie, Fédération de" → "Russie"
+        names += [h for h in heads if h not in shared]  # "Korea" is two states: neither
         existing = gazetteer.state(country.alpha_2)
         label = str(english[0] or english[1])
         entity = existing or Entity(
@@ -214,6 +242,16 @@ def _states(gazetteer: Gazetteer) -> Iterator[tuple[Entity, list[str]]]:
             known=False, alpha2=country.alpha_2,
         )  # fmt: skip
         yield entity, [n for n in names if n]
+
+
+def _shared_heads(french: gettext.NullTranslations) -> set[str]:
+    """Short names ISO's sorted forms give to more than one state ("Korea, Republic of", "Korea, Democratic …")."""
+    seen: dict[str, int] = {}
+    for country in pycountry.countries:
+        for name in {country.name, french.gettext(country.name)}:
+            if head := _head(name):
+                seen[head] = seen.get(head, 0) + 1
+    return {head for head, count in seen.items() if count > 1}
 
 
 def _inverted(name: str) -> str:
