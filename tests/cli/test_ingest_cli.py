@@ -83,3 +83,39 @@ def test_evaluate_gold_folder(runner: Callable[..., Outcome], monkeypatch: pytes
     for category, cells in rows.items():
         assert all(0.0 <= float(v) <= 1.0 for v in cells[:3]), (category, cells)
     assert int(rows["negations"][3]) >= 10  # the held-out documents state a dozen negative facts
+
+
+def test_a_failing_file_is_reported_and_the_others_are_still_ingested(
+    runner: Callable[..., Outcome], project: Path, tmp_path: Path
+) -> None:
+    """Each file's outcome is printed as it is done; one bad file is one line on stderr and exit 2, never a
+    half-written project (its rows and text are written whole or not at all)."""
+    empty, too_long = tmp_path / "empty.txt", tmp_path / "long.txt"
+    empty.write_text("", encoding="utf-8")
+    too_long.write_text("La France a signé la Charte de Lyon. " * 6_000, encoding="utf-8")
+    good = DOCUMENTS / "signing-long-list.fr.txt"
+    outcome = runner("--root", str(project), "ingest", str(empty), str(good), str(too_long))
+    assert outcome.code == 2
+    errors = outcome.stderr.splitlines()
+    assert len(errors) == 2 and all(line.startswith("govkg: error: ") for line in errors)
+    assert "empty.txt" in errors[0] and "long.txt" in errors[1] and "200,000" in errors[1]
+    assert b"signing-long-list.fr.txt: " in outcome.stdout
+    written = {p.name.split(".")[0] for p in (project / "data" / "annotations").glob("*.tsv")}
+    texts = {p.stem for p in (project / "data" / "sources").glob("[0-9]*_*.txt")}
+    assert written <= texts and len(texts) == 6  # the five corpus documents and the good one, each complete
+    assert not list(project.rglob(".*.tmp"))
+
+
+def test_a_title_with_a_tab_or_a_backslash_still_makes_readable_rows(
+    runner: Callable[..., Outcome], project: Path, tmp_path: Path
+) -> None:
+    document = tmp_path / "pact.md"
+    document.write_text("# Norway signs\tthe Oslo Pact (ref. DOC\\new-7)\n\nNorway and Iceland signed the Oslo Pact "
+                        "on AI on 3 March 2025.\n", encoding="utf-8")  # fmt: skip
+    assert runner("--root", str(project), "ingest", str(document)).code == 0
+    (rows,) = (project / "data" / "annotations").glob("*.tsv")
+    for line in rows.read_text(encoding="utf-8").splitlines():
+        assert line.startswith("#") or line.count("\t") == 5, line
+    shutil.copytree(ROOT / "shapes", project / "shapes")
+    outcome = runner("--root", str(project), "extract")
+    assert outcome.code == 0, outcome.stderr

@@ -41,12 +41,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [str(f) for f in args.files if not f.exists()]
     if missing:
         raise CliError(f"no such file: {', '.join(missing)}")
-    bar = (lambda paths: tqdm(paths, desc="ingest", unit="doc", file=sys.stderr)) if len(args.files) > 1 else iter
+    show = len(args.files) > 1 and sys.stderr.isatty()  # a progress bar for people, not for logs and pipes
+    bar = (lambda paths: tqdm(paths, desc="ingest", unit="doc", file=sys.stderr)) if show else iter
     failed = 0
     for result in ingest(args.files, args.root, args.lang, args.dry_run, bar):
         if result.error:
             failed += 1
-            sys.stderr.write(f"govkg: error: {result.error}\n")
+            tqdm.write(f"govkg: error: {result.error}", file=sys.stderr)
         elif result.skipped:
             print(f"{result.path}: {result.skipped}; nothing changed")
         else:
