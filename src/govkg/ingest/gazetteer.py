@@ -183,7 +183,15 @@ def variants(name: str) -> set[str]:
 def _index_context(gazetteer: Gazetteer, graph: Graph) -> None:
     """What the graph says around the names: typed slugs, acts of instruments, events' instruments, places, years."""
     gazetteer.described = {str(s)[len(GKD) :] for s in graph.subjects(RDF.type) if str(s).startswith(str(GKD))}
-    for instrument, event in graph.subject_objects(GK.adoptedAt):
+    adopted = set(graph.subject_objects(GK.adoptedAt))
+    for account in graph.subjects(GK.accountOf):  # an adoption account: its instrument, at its event
+        if (account, RDF.type, GK.Adoption) in graph:
+            adopted |= {
+                (i, e)
+                for i in graph.objects(account, GK.endorsedInstrument)
+                for e in graph.objects(account, GK.atEvent)
+            }
+    for instrument, event in adopted:
         for whole in [event, *graph.transitive_objects(event, SCHEMA.superEvent)]:
             gazetteer.adopted_at.setdefault(str(whole)[len(GKD) :], set()).add(str(instrument)[len(GKD) :])
     for event, begins in graph.subject_objects(SCHEMA.startDate):
