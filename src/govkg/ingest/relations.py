@@ -86,7 +86,7 @@ def roles(context: Context) -> None:
         role = known[0] if known else "role-" + mint_slug(head)
         membership = f"membership-{person.slug}-{role[5:]}"
         add = context.proposal.add
-        described = membership in context.gazetteer.described
+        described = _described(context, membership)
         for lang in () if described else ("fr", "en"):
             add(
                 Fact(
@@ -106,10 +106,17 @@ def roles(context: Context) -> None:
         for event in context.names_in(*_sentence_of(context, person), "event")[:1]:  # when the role is attested
             add(Fact(membership, "gk:attestedDuring", event.slug, event.start, event.end, 0.5, "role"))
         add(Fact(membership, "org:organization", org[0], org[1], org[2], 0.6, "role"))
-        if role not in context.gazetteer.described:
+        if not _described(context, role):
             add(Fact(role, "a", "org:Role", p_start, p_start + len(head), 0.6, "role"))
             for lang in ("fr", "en"):
                 add(Fact(role, "rdfs:label", literal(head, lang), p_start, p_start + len(head), 0.6, "role"))
+
+
+def _described(context: Context, slug: str) -> bool:
+    """Typed and labelled already: in the graph, or earlier in this document (one label per language)."""
+    return slug in context.gazetteer.described or any(
+        f.subject == slug and f.predicate == "a" for f in context.proposal.facts
+    )
 
 
 def _sentence_of(context: Context, name: Name) -> tuple[int, int]:
