@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from govkg.ingest import cues
 from govkg.ingest.context import Context, Name, literal
 from govkg.ingest.facts import Fact
-from govkg.ingest.names import fold
+from govkg.ingest.names import BULLET, fold
 
 __all__ = ["endorsements"]
 
 _CLAUSE = re.compile(r";|\s(?:tandis que|alors que|mais|whereas|while|but)\s|,\s(?=(?:qui|que|which|who)\s)")
-_BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+", re.MULTILINE)
 _PREAMBLE = re.compile(r"\W*(?:nous|we)\b,?[^.;]{0,120}?\b(?:representant|representing|au nom de|on behalf of)\b")
 _SELF = re.compile(r"(?:la presente|this|the present) (declaration|charte|code)")
 _HOSTED_BY = re.compile(
@@ -238,7 +237,7 @@ def _clauses(context: Context, start: int, end: int) -> list[tuple[int, int, boo
 def _parties(context: Context, start: int, end: int) -> list[Name]:
     """Actors named in [start, end) that can be parties: not people, not in parentheses after another name."""
     names = context.names_in(start, end, "actor")
-    return [n for n in names if not _is_person(context, n) and not _parenthesised(context, n)]
+    return [n for n in names if context.kind_of(n) != "gk:Person" and not _parenthesised(context, n)]
 
 
 def _item_parties(context: Context, start: int, end: int) -> list[Name]:
@@ -246,19 +245,13 @@ def _item_parties(context: Context, start: int, end: int) -> list[Name]:
     found = _parties(context, start, end)
     if found:
         return found
-    bullet = _BULLET.match(context.text, start)
+    bullet = BULLET.match(context.text, start)
     first = bullet.end() if bullet else start
     head = re.split(r"\s[(/]|[;,:(]", context.text[first:end], maxsplit=1)[0].strip()
     if not head or len(head.split()) > 6:
         return []
     kind = context.guess_kind(head, "NAME") or "gk:Organisation"
     return [context.mint(head, kind, first, first + len(head))]
-
-
-def _is_person(context: Context, name: Name) -> bool:
-    entity = context.gazetteer.entities.get(name.slug)
-    minted = context.proposal.minted.get(name.slug)
-    return (entity is not None and entity.kind.endswith("Person")) or (minted is not None and minted[0] == "gk:Person")
 
 
 def _parenthesised(context: Context, name: Name) -> bool:
@@ -307,7 +300,7 @@ def _items(context: Context, sentences: list[tuple[int, int]], index: int) -> li
     """The list items (bulleted lines) right after sentence `index`, which ends with ':'."""
     items = []
     for start, end in sentences[index + 1 :]:
-        if not _BULLET.match(context.text, start):
+        if not BULLET.match(context.text, start):
             break
         items.append((start, end))
     return items

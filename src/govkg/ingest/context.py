@@ -76,6 +76,7 @@ class Context:
     proposal: Proposal = field(default_factory=Proposal)
     _new: dict[str, tuple[str, int, int, Entity | None]] = field(default_factory=dict)
     unresolved: list[Mention] = field(default_factory=list)  # capitalised names of no known kind (maybe people)
+    _sentences: list[tuple[int, int]] | None = None
     own: Name | None = None  # the instrument the document is the text of ("nous … affirmons"), once known
 
     @classmethod
@@ -130,12 +131,21 @@ class Context:
     def sentences(self) -> list[tuple[int, int]]:
         """(start, end) of each sentence: at a full stop before a capital, and at each remaining line break (list
         items, headings, paragraphs), so a list item is a sentence of its own."""
-        spans, start = [], 0
-        for cut in _SENTENCE_END.finditer(self.flat):
-            spans.append((start, cut.start()))
-            start = cut.end()
-        spans.append((start, len(self.flat)))
-        return [(a, b) for a, b in spans if self.flat[a:b].strip()]
+        if self._sentences is None:  # every rule asks: split once
+            spans, start = [], 0
+            for cut in _SENTENCE_END.finditer(self.flat):
+                spans.append((start, cut.start()))
+                start = cut.end()
+            spans.append((start, len(self.flat)))
+            self._sentences = [(a, b) for a, b in spans if self.flat[a:b].strip()]
+        return self._sentences
+
+    def kind_of(self, name: Name) -> str:
+        """The class token of a name's entity ("gk:Person", "schema:City"), known or minted; "" if neither."""
+        entity = self.gazetteer.entities.get(name.slug)
+        if entity is not None:
+            return _token(entity.kind)
+        return self.proposal.minted.get(name.slug, ("",))[0]
 
     def known(self, name: Name) -> bool:
         """True for a name the graph already has."""

