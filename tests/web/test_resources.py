@@ -143,9 +143,15 @@ def test_negotiation_headers_and_suffixes(client: FlaskClient, accept: str) -> N
     links = dict(re.findall(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', response.headers["Link"]))
     assert links == {"/id/france" + suffix: media for media, suffix in ALTERNATES.items()}
     by_suffix = client.get("/id/france" + ALTERNATES[accept])
-    assert by_suffix.status_code == 200 and by_suffix.mimetype == accept and by_suffix.data == response.data
+    assert by_suffix.status_code == 200 and by_suffix.mimetype == accept
+    assert _unswitched(by_suffix.data) == _unswitched(response.data)
     by_parameter = client.get("/id/france", query_string={"format": accept})
-    assert by_parameter.data == response.data
+    assert _unswitched(by_parameter.data) == _unswitched(response.data)
+
+
+def _unswitched(page: bytes) -> bytes:
+    """A page without its language switch (a link to the very URL it was asked by, which differs here)."""
+    return re.sub(rb'<a class="switch" href="[^"]*"', b"", page)
 
 
 def test_rdf_keeps_the_canonical_iris_and_html_links_locally(client: FlaskClient) -> None:

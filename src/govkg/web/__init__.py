@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from govkg.engine import DEFAULT
 from govkg.federation import DEFAULT_ALLOWLIST
 from govkg.namespaces import DEFAULT_BASE
-from govkg.web import downloads, errors, meta, reconcile, resources, sparql
+from govkg.web import downloads, errors, i18n, meta, reconcile, resources, site, sparql
 from govkg.web.cache import ResponseCache
 from govkg.web.errors import ConfigError
 from govkg.web.front import Front
@@ -55,11 +55,15 @@ DEFAULTS: dict[str, Any] = {
     "SERVICE_MAX_TOTAL_BYTES": 32_000_000,  # bytes one query may read from all endpoints (400 past it)
     "SERVICE_MAX_REQUESTS": 100,  # requests one query may send to endpoints (400 past it)
 }
-# Sent with every response (docs/security.md, items 14-15): no sniffing, no framing, no inline script.
+# Sent with every response (docs/security.md, items 14-15): no sniffing, no framing, no inline script, and no
+# origin but this one for anything a page loads or sends (the interface works offline: assets are vendored).
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'",
+    "Content-Security-Policy": CSP,
     "Referrer-Policy": "no-referrer",
 }
 # CORS for read endpoints: any origin, never credentials (Fetch standard §3.2.5).
@@ -86,6 +90,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (sparql.bp, downloads.bp, meta.bp, reconcile.bp, resources.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
+    i18n.register(app)
+    site.register(app)
     app.before_request(_route)
     app.before_request(_whole_body)
     app.after_request(_headers)

@@ -1,0 +1,42 @@
+"""The site's chrome shared by every page: the navigation, in order (endpoints not registered are left out)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, url_for
+from werkzeug.routing import BuildError
+
+__all__ = ["NAV", "register"]
+
+# (endpoint, its URL values, message key): the main navigation of every page.
+NAV: tuple[tuple[str, dict[str, str], str], ...] = (
+    ("meta.home", {}, "nav.home"),
+    ("search.page", {}, "nav.search"),
+    ("query.editor", {}, "nav.query"),
+    ("query.examples", {}, "nav.examples"),
+    ("pictures.index", {}, "nav.explore"),
+    ("documents.index", {}, "nav.documents"),
+    ("resources.resource_page", {"path": "id/"}, "nav.entities"),
+    ("downloads.index", {}, "nav.downloads"),
+    ("meta.about", {}, "nav.about"),
+)
+
+
+def _nav() -> list[tuple[str, str]]:
+    """(URL, message key) of each navigation entry this app serves."""
+    found = []
+    for endpoint, values, key in NAV:
+        try:
+            found.append((url_for(endpoint, **values), key))
+        except BuildError:
+            continue
+    return found
+
+
+def register(app: Flask) -> None:
+    """Give every template the navigation."""
+
+    @app.context_processor
+    def _site() -> dict[str, Any]:
+        return {"site_nav": _nav()}
