@@ -10,7 +10,7 @@ from werkzeug.routing import BuildError
 __all__ = ["NAV", "register"]
 
 # (endpoint, its URL values, message key): the main navigation of every page.
-NAV: tuple[tuple[str, dict[str, str], str], ...] = (
+NAV: tuple[tuple[str, dict[str, Any], str], ...] = (
     ("meta.home", {}, "nav.home"),
     ("search.page", {}, "nav.search"),
     ("query.editor", {}, "nav.query"),
