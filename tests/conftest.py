@@ -24,6 +24,15 @@ from govkg import cli
 from govkg.build import DATASET_FILE, Build, build, write
 from govkg.engine import ENGINES
 from govkg.web import create_app
+from parallel import (  # noqa: F401 - hooks: how the suite shares the machine (see parallel.py)
+    claim_port,
+    pytest_collection_modifyitems,
+    pytest_runtest_protocol,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+    pytest_testnodedown,
+    pytest_xdist_auto_num_workers,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -97,10 +106,13 @@ def client(app: Flask) -> FlaskClient:
 
 
 def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A TCP port free on 127.0.0.1 right now, and given to no other test of this run."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if claim_port(port):
+            return port
 
 
 @dataclass
@@ -133,8 +145,22 @@ class LiveServer:
         return text
 
 
+class PortTaken(RuntimeError):
+    """The port picked was taken before the server bound it (another xdist worker picked it too)."""
+
+
 def start_server(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> LiveServer:
-    """Start `govkg serve ARGS` on a free port and wait until /health answers 200."""
+    """Start `govkg serve ARGS` on a free port and wait until /health answers 200 (on another port if the one
+    picked was taken in the meantime)."""
+    for _ in range(2):
+        try:
+            return _start_server(args, env, timeout)
+        except PortTaken:
+            pass
+    return _start_server(args, env, timeout)
+
+
+def _start_server(args: tuple[str, ...], env: dict[str, str] | None, timeout: float) -> LiveServer:
     port = free_port()
     command = [sys.executable, "-m", "govkg.cli", "--root", str(ROOT), "serve", "--port", str(port), *args]
     log = tempfile.TemporaryFile()  # noqa: SIM115 - it lives as long as the server; stop() closes it
@@ -143,7 +169,8 @@ def start_server(*args: str, env: dict[str, str] | None = None, timeout: float =
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"govkg serve exited: {server.stop()}")
+            said = server.stop()
+            raise (PortTaken if "Address already in use" in said else RuntimeError)(f"govkg serve exited: {said}")
         try:
             with urllib.request.urlopen(server.url + "/health", timeout=2) as response:
                 if response.status == 200:

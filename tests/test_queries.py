@@ -26,7 +26,7 @@ QUERIES = sorted(QUERY_DIR.glob("*.rq"))
 IDS = [path.stem for path in QUERIES]
 
 FILE_NAME = re.compile(r"(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*")
-HEADER_LINE = re.compile(r"# (fr|en|inference): (.*)")
+HEADER_LINE = re.compile(r"# (fr|en|inference|theme): (.*)")
 ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 FORM = re.compile(r"^\s*(SELECT|ASK)\b", re.IGNORECASE | re.MULTILINE)
 MIN_QUERIES = 25

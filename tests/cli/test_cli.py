@@ -16,7 +16,6 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from conftest import Outcome
-from govkg.build import DATASET_FILE, Build, write
 
 SIGNERS = """PREFIX gk: <https://w3id.org/govkg/ontology#>
 SELECT DISTINCT ?company WHERE { ?act gk:signatory ?company } ORDER BY ?company"""
@@ -25,11 +24,9 @@ CONSTRUCT { ?act gk:signatory ?c } WHERE { ?act gk:signatory ?c }"""
 
 
 @pytest.fixture(scope="module")
-def dataset_file(project_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project dataset written once to a temporary build folder."""
-    out = tmp_path_factory.mktemp("build")
-    write(project_build, out)
-    return out / DATASET_FILE
+def dataset_file(built: Path) -> Path:
+    """The project dataset (the session's build; read only)."""
+    return built
 
 
 @pytest.mark.parametrize("command", ["build", "validate", "query", "export", "extract"])

@@ -156,6 +156,7 @@ def stall(sock: socket.socket, _: bytes) -> None:
     sock.recv(1)
 
 
+@pytest.mark.alone
 def test_a_peer_that_never_answers_is_an_error_within_the_read_timeout(peers) -> None:
     peer = peers(stall)
     started = time.monotonic()
@@ -164,6 +165,7 @@ def test_a_peer_that_never_answers_is_an_error_within_the_read_timeout(peers) ->
     assert 0.9 <= time.monotonic() - started < 3
 
 
+@pytest.mark.alone
 def test_a_trickling_peer_is_cut_off_at_the_read_timeout(peers) -> None:
     def trickle(sock: socket.socket, _: bytes) -> None:
         for byte in b"HTTP/1.1 200 OK\r\nX-Padding: " + b"a" * 1000:
@@ -177,6 +179,7 @@ def test_a_trickling_peer_is_cut_off_at_the_read_timeout(peers) -> None:
     assert time.monotonic() - started < 3
 
 
+@pytest.mark.alone
 def test_the_deadline_bounds_every_wait(peers) -> None:
     peer = peers(stall)
     started = time.monotonic()

@@ -286,6 +286,7 @@ def test_deep_nesting_is_a_syntax_error_that_does_not_mention_service() -> None:
 CLAUSE = "SERVICE <https://query.wikidata.org/sparql> {{ ?s{n} ?p ?o }} "
 
 
+@pytest.mark.alone
 def test_more_service_clauses_than_the_limit_are_refused_before_parsing() -> None:
     """Each clause cost rdflib's parser a search of the whole query: 200 clauses took minutes."""
     guard.check_services("SELECT * WHERE { " + "".join(CLAUSE.format(n=n) for n in range(guard.MAX_SERVICES)) + "}")

@@ -36,6 +36,8 @@ from rdflib.term import Node
 
 from conftest import start_server
 
+pytestmark = pytest.mark.xdist_group("w3c")  # one worker keeps the tally (tests/parallel.py)
+
 ROOT = Path(__file__).resolve().parents[2]
 SUITE = Path(os.environ.get("GOVKG_W3C_TESTS") or ROOT.parent / "shared" / "w3c-sparql11-tests")
 MISSING = f"W3C SPARQL 1.1 test suite not found at {SUITE}"

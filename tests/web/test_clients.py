@@ -34,6 +34,8 @@ from conftest import LiveServer
 from govkg.build import Build
 from govkg.namespaces import GK
 
+pytestmark = pytest.mark.xdist_group("clients")  # one worker fills the client matrix (tests/parallel.py)
+
 SUMMITS = "PREFIX gk: <https://w3id.org/govkg/ontology#> SELECT ?s WHERE { ?s a gk:Summit } ORDER BY ?s"
 
 

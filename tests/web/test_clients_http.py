@@ -32,6 +32,8 @@ from rdflib import URIRef
 
 from conftest import LiveServer
 
+pytestmark = pytest.mark.xdist_group("clients")  # one worker fills the client matrix (tests/parallel.py)
+
 FETCH = Path(__file__).with_name("clients") / "fetch.mjs"
 
 # --- curl -----------------------------------------------------------------------------------------

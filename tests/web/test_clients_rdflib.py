@@ -22,6 +22,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from conftest import LiveServer
 from govkg.namespaces import GK
 
+pytestmark = pytest.mark.xdist_group("clients")  # one worker fills the client matrix (tests/parallel.py)
+
 
 @dataclass
 class Watch:

@@ -17,6 +17,8 @@ from process_tree import cpu_seconds, descendants
 
 from conftest import LiveServer, start_server
 
+pytestmark = pytest.mark.alone  # every case times the server (tests/parallel.py)
+
 TIMEOUT = 2.0  # the servers' query deadline here
 RUNAWAY = sorted(Path(__file__).with_name("runaway").glob("*.rq"))
 FAST = "ASK { ?s a ?class }"

@@ -262,6 +262,7 @@ def test_names_that_merely_contain_service_still_go_to_the_default_engine(
     assert calls == ([text] if state.engine.kind == "rdflib" else [])  # Oxigraph's app kept it on Oxigraph
 
 
+@pytest.mark.alone
 def test_many_service_clauses_are_a_400_at_once(client: FlaskClient) -> None:
     clauses = " ".join(f"SERVICE <https://query.wikidata.org/sparql> {{ ?s{n} ?p ?o }}" for n in range(200))
     started = time.monotonic()
@@ -273,6 +274,7 @@ def test_many_service_clauses_are_a_400_at_once(client: FlaskClient) -> None:
     )
 
 
+@pytest.mark.alone
 def test_a_federated_query_stops_at_the_deadline(built: Path, listener: socket.socket) -> None:
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"  # connections wait there, unanswered
     app = create_app(

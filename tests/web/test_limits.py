@@ -169,6 +169,7 @@ def test_too_many_queries_from_one_client_is_a_429(live: LiveServer) -> None:
     assert all("MAX_CLIENT_QUERIES" in text and text.count("\n") == 1 for text in refused)
 
 
+@pytest.mark.alone
 def test_half_open_connections_hold_no_thread(built: Path) -> None:
     """Slowloris: 40 connections that send half a request head (and trickle more) while the production server has
     4 request threads; a real request is still answered at once."""

@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
@@ -167,14 +168,17 @@ def test_rdf_keeps_the_canonical_iris_and_html_links_locally(client: FlaskClient
 def test_page_shows_labels_values_and_quotes_from_the_data(client: FlaskClient, project_build: Build) -> None:
     page = get(client, "/id/france", "text/html").get_data(as_text=True)
     entities = project_build.graphs["entities"]
+    title = next(str(label) for label in entities.objects(GKD.france, RDFS.label) if label.language == "en")
+    assert f"<h1>{html.escape(title)}</h1>" in page  # the label in the page's language; others beside it if different
     for label in entities.objects(GKD.france, RDFS.label):
-        assert f'<span lang="{label.language}">{html.escape(str(label))}</span>' in page
+        assert str(label) == title or f'<span lang="{label.language}">{html.escape(str(label))}</span>' in page
     quotes = _quotes(project_build, GKD.france)
-    assert quotes and all(html.escape(q) in page for q in quotes)
+    assert quotes and [q for q in quotes if q not in page] == []
 
 
 def _quotes(build: Build, iri: URIRef) -> list[str]:
-    """What a page must show for each claim naming `iri`: «quote», file, characters start–end."""
+    """What a page must show for each claim naming `iri`: the quote marked, its characters start–end and the name
+    of its document."""
     found = []
     for name, g in build.graphs.items():
         if not name.startswith("source/"):
@@ -184,10 +188,11 @@ def _quotes(build: Build, iri: URIRef) -> list[str]:
             selectors = list(g.objects(target, OA.hasSelector))
             quote = next(g.value(s, OA.exact) for s in selectors if g.value(s, OA.exact) is not None)
             position = next(s for s in selectors if g.value(s, OA.start) is not None)
-            document = build.graphs[name].value(
-                g.value(claim, PROV.wasDerivedFrom), URIRef("http://purl.org/dc/terms/identifier")
-            )
-            found.append(f"«{quote}», {document}, characters {g.value(position, OA.start)}–{g.value(position, OA.end)}")
+            labels = build.graphs["entities"].objects(g.value(claim, PROV.wasDerivedFrom), RDFS.label)
+            document = next(label for label in labels if isinstance(label, Literal) and label.language == "en")
+            found.append(f"<mark>{escape(quote)}</mark>")
+            found.append(f"characters {g.value(position, OA.start)}–{g.value(position, OA.end)}")
+            found.append(f">{escape(document)}</a>")
     return found
 
 

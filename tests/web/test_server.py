@@ -40,6 +40,7 @@ def test_production_mode_serves_with_waitress_and_warm_workers(built: Path) -> N
         server.stop()
 
 
+@pytest.mark.alone
 def test_sigterm_drains_in_flight_answers_then_exits(built: Path) -> None:
     server = start_server("--dataset", str(built), "--production", "--workers", "1")
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a ?f }"  # about a second, then done

@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
+
+pytestmark = pytest.mark.alone  # the soak asserts latencies (tests/parallel.py)
 
 
 def test_a_short_soak_has_no_unexpected_error(built: Path) -> None:

@@ -304,6 +304,7 @@ def hasty(request: pytest.FixtureRequest, built: Path) -> Flask:
     return create_app({"DATASET": str(built), "ENGINE": request.param, "QUERY_TIMEOUT": 0.5})
 
 
+@pytest.mark.alone
 def test_deadline_gives_a_clear_error(hasty: Flask) -> None:
     started = time.monotonic()
     response = hasty.test_client().get(
@@ -316,6 +317,7 @@ def test_deadline_gives_a_clear_error(hasty: Flask) -> None:
     assert hasty.test_client().get("/sparql?query=ASK%7B%7D").status_code == 200
 
 
+@pytest.mark.alone
 def test_other_clients_are_answered_during_a_long_query(hasty: Flask) -> None:
     results: list[int] = []
     slow = threading.Thread(

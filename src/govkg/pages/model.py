@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF
@@ -195,9 +196,15 @@ def name(names: dict[Node, dict[str, str]], node: Node, base: str) -> str:
 
 def curie(iri: str, base: str) -> str:
     """A prefixed name for `iri` when one of govkg's namespaces (rebased) holds it, else the IRI itself."""
-    spaces = {prefix: rebase_iri(ns, base) for prefix, ns in PREFIXES.items()}
+    spaces = _spaces(base)
     matches = [(len(ns), prefix) for prefix, ns in spaces.items() if iri.startswith(ns) and iri != ns]
     if not matches:
         return iri
     prefix = max(matches)[1]
     return f"{prefix}:{iri[len(spaces[prefix]) :]}"
+
+
+@cache
+def _spaces(base: str) -> dict[str, str]:
+    """govkg's namespaces rebased on `base` (pages name thousands of terms with the same few bases)."""
+    return {prefix: rebase_iri(ns, base) for prefix, ns in PREFIXES.items()}

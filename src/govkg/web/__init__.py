@@ -12,7 +12,20 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from govkg.engine import DEFAULT
 from govkg.federation import DEFAULT_ALLOWLIST
 from govkg.namespaces import DEFAULT_BASE
-from govkg.web import downloads, errors, i18n, meta, reconcile, resources, site, sparql
+from govkg.web import (
+    documents,
+    downloads,
+    errors,
+    i18n,
+    meta,
+    pictures,
+    query,
+    reconcile,
+    resources,
+    search,
+    site,
+    sparql,
+)
 from govkg.web.cache import ResponseCache
 from govkg.web.errors import ConfigError
 from govkg.web.front import Front
@@ -26,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "DATASET": None,  # a built dataset file (.nq/.trig) instead of ROOT/build/govkg.nq
     "PROJECT": True,  # serve the project's dataset (false: only GRAPHS)
     "GRAPHS": [],  # extra named graphs, "IRI=FILE" items
+    "SOURCES": None,  # folder of the source texts (default ROOT/data/sources; none for a DATASET without ROOT)
     "BASE_IRI": DEFAULT_BASE,
     "ENGINE": DEFAULT,  # a kind of govkg.engine.ENGINES: "oxigraph" or "rdflib"
     "QUERY_TIMEOUT": 30,  # seconds per query (the worker running it is killed past it: 503 with Retry-After)
@@ -87,7 +101,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["govkg"] = state = open_state(app.config)
     app.extensions["govkg.metrics"] = metrics = Metrics(state.runner.status)
-    for blueprint in (sparql.bp, downloads.bp, meta.bp, reconcile.bp, resources.bp):
+    for blueprint in (
+        sparql.bp,
+        downloads.bp,
+        meta.bp,
+        reconcile.bp,
+        search.bp,
+        query.bp,
+        pictures.bp,
+        documents.bp,
+        resources.bp,
+    ):
         app.register_blueprint(blueprint)
     errors.register(app)
     i18n.register(app)

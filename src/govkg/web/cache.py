@@ -67,7 +67,7 @@ class ResponseCache:
         close = getattr(chunks, "close", None)
         if close:
             close()
-        if seen.get("status", "").startswith("200 ") and len(body) <= ENTRY_LIMIT and not _no_store(seen["headers"]):
+        if seen.get("status", "").startswith("200 ") and len(body) <= ENTRY_LIMIT and _keepable(seen["headers"]):
             self._store(key, (seen["status"], list(seen["headers"]), body))
         return [body]
 
@@ -86,6 +86,11 @@ def _origin(environ: dict[str, Any]) -> str:
     return f"{environ.get('wsgi.url_scheme', '')}://{environ.get('HTTP_HOST') or environ.get('SERVER_NAME', '')}"
 
 
-def _no_store(headers: list[tuple[str, str]]) -> bool:
-    """An answer that must not be kept (RFC 9111 §5.2.2.5), such as a federated one: remote data may change."""
-    return any(k.lower() == "cache-control" and "no-store" in v.lower() for k, v in headers)
+def _keepable(headers: list[tuple[str, str]]) -> bool:
+    """Whether an answer may be kept: not one marked no-store (RFC 9111 §5.2.2.5), such as a federated one
+    (remote data may change), nor one varying by a header the key leaves out (an HTML page in the language
+    Accept-Language chose)."""
+    return not any(
+        (name == "cache-control" and "no-store" in value) or (name == "vary" and "accept-language" in value)
+        for name, value in ((k.lower(), v.lower()) for k, v in headers)
+    )

@@ -113,7 +113,10 @@ def choose(values: Sequence[str], accept: str | None, kind: str) -> tuple[str, s
     if not allowed:
         raise NotAcceptable(f"the format values {', '.join(map(repr, values))} do not agree")
     sent = {m for v in values for m in _listed(v)} & {media_type for media_type, _ in OFFERS[kind]}
-    offers = [o for o in OFFERS[kind] if o[1] in allowed and (o[0] in sent if sent else o[0] not in KEPT)]
+    candidates = [o for o in OFFERS[kind] if o[1] in allowed]
+    # A short name means the registered media type (`json`: SPARQL results JSON, not application/json), unless
+    # a media type in KEPT is all the kind offers for it (the dump index's `json`).
+    offers = [o for o in candidates if (o[0] in sent if sent else o[0] not in KEPT)] or candidates
     return _best(parse_accept(accept), offers, strict=False)
 
 

@@ -13,6 +13,7 @@ from govkg.engine import Selection
 from govkg.pages.void import dump_names
 from govkg.web import conneg, jobs, respond, writes
 from govkg.web.errors import READ_ONLY, HttpError
+from govkg.web.search import Twin
 from govkg.web.state import State, current
 
 __all__ = ["DUMP_FORMATS", "bp", "current_json", "direct", "dump", "graph_store", "index"]
@@ -38,7 +39,8 @@ def index() -> Response:
     ]
     media_type, name = respond.choose("index")
     if name == "html":
-        return respond.data(render_template("downloads.html", title="Downloads", table=table).encode(), media_type)
+        twin = Twin("json", "application/json", url_for(".index", format="json"), "JSON")
+        return respond.data(render_template("downloads.html", table=table, alternates=[twin]).encode(), media_type)
     return respond.data(current_json(table), media_type)
 
 
@@ -141,7 +143,7 @@ def _graph_page(state: State, iri: str | None) -> Response:
     _, rows = state.runner.run(jobs.rows, (query, Selection(), state.row_limit), state.timeout)
     page = render_template(
         "graph.html",
-        title=f"Graph {iri or '(default)'}",
+        graph=iri or "",
         rows=rows,
         limit=state.row_limit,
         twins={f: "?" + urlencode([*_other_params(), ("format", f)]) for f in DUMP_FORMATS},

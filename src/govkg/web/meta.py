@@ -1,21 +1,32 @@
-"""The home page, the VoID description, the JSON-LD context and the health check."""
+"""The home page and its JSON summary, the VoID description and its readable page, the JSON-LD context and the
+health checks."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, url_for
-from rdflib import Graph
+from datetime import UTC, datetime
+from typing import Any
 
-from govkg import formats, jsonld
+from flask import Blueprint, Response, current_app, g, jsonify, redirect, render_template, url_for
+from rdflib import Graph, URIRef
+
+from govkg import __version__, formats, jsonld
+from govkg.pages import about as aboutmod
+from govkg.pages import home as homemod
 from govkg.pages import void as voidmod
+from govkg.pages.model import curie
 from govkg.pages.void import dump_names
-from govkg.web import respond
+from govkg.web import conneg, respond
 from govkg.web.downloads import DUMP_FORMATS
 from govkg.web.metrics import CONTENT_TYPE
+from govkg.web.resources import TITLES, href
+from govkg.web.search import Twin, entities
 from govkg.web.state import State, current
 
-__all__ = ["bp", "context", "health", "home", "void"]
+__all__ = ["about", "bp", "context", "favicon", "health", "home", "summary", "void"]
 
 bp = Blueprint("meta", __name__)
+
+VOID_TWINS = ("turtle", "json-ld", "nt", "rdfxml")  # the VoID's formats a page links to
 
 
 def _void(state: State) -> Graph:
@@ -31,17 +42,79 @@ def _void(state: State) -> Graph:
     return voidmod.void(state.counts(), state.base + "dataset", state.base, links)
 
 
+def _home(state: State) -> homemod.Home:
+    """The home page's model in this request's language, once per data generation."""
+
+    def make() -> homemod.Home:
+        built = datetime.fromtimestamp(state.modified, UTC)
+        return homemod.home(entities(), state.counts(), homemod.documents(state.select), built, __version__, g.lang)
+
+    found: homemod.Home = state.memo.get(("home", g.lang), make)
+    return found
+
+
+def _twins(endpoint: str) -> list[Twin]:
+    """The VoID in RDF formats at `endpoint`, as twins of a page."""
+    return [Twin(f, formats.get(f).media_type, url_for(endpoint, format=f), TITLES[f]) for f in VOID_TWINS]
+
+
+def _page(template: str, state: State, **context: Any) -> Response:
+    """An HTML page with the helpers its template uses to link the data's IRIs locally."""
+    body = render_template(
+        template, href=lambda iri: href(URIRef(iri), state.base), curie=lambda iri: curie(iri, state.base), **context
+    )
+    return respond.data(body.encode("utf-8"), conneg.HTML)
+
+
 @bp.route("/")
 def home() -> Response:
-    """What govkg is and where to go; its machine twin is the VoID description."""
+    """What the graph holds, where to start, a search box; its machine twins: the VoID, and a JSON summary."""
     state = current()
-    return respond.graph(_void(state), "govkg", "home.html", counts=state.counts())
+    if respond.choose("graph")[1] != "html":
+        return respond.graph(_void(state), "govkg")
+    twins = [*_twins("meta.home"), Twin("json", "application/json", url_for("meta.summary"), "JSON")]
+    return _page("home.html", state, page=_home(state), alternates=twins)
+
+
+@bp.route("/summary.json")
+def summary() -> Response:
+    """The home page's figures and lists as JSON."""
+    response = jsonify(homemod.summary(_home(current())))
+    response.vary.add("Accept-Language")  # the lists are sorted by their labels in the chosen language
+    return response
+
+
+@bp.route("/about")
+def about() -> Response:
+    """The VoID description as a page people read (prefixed names, plain numbers, labelled tables); RDF by
+    Accept or `format=`."""
+    return _about("meta.about")
 
 
 @bp.route("/.well-known/void")
 def void() -> Response:
-    """The VoID description of the dataset (VoID §7.2 well-known location)."""
-    return respond.graph(_void(current()), "VoID description of govkg")
+    """The VoID description of the dataset (VoID §7.2 well-known location); in HTML, the "about" page."""
+    return _about("meta.void")
+
+
+def _about(endpoint: str) -> Response:
+    """The VoID in the negotiated RDF format, or the page that reads it out."""
+    state = current()
+    graph = _void(state)
+    if respond.choose("graph")[1] != "html":
+        return respond.graph(graph, "VoID description of govkg")
+    counts = state.counts()
+    names = state.memo.get(
+        ("labels", "void"), lambda: aboutmod.labels(state.select, [*counts.classes, *counts.properties])
+    )
+    page = aboutmod.about(graph, state.base + "dataset", state.base, names)
+    return _page("about.html", state, page=page, alternates=_twins(endpoint))
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """The icon browsers ask for where no page names one (a JSON or RDF answer): 301 to the SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.route("/context.jsonld")

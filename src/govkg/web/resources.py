@@ -8,6 +8,7 @@ is redirected to an address it names (docs/security.md, item 17).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -19,21 +20,25 @@ from rdflib.term import Node
 
 from govkg import formats, serialize
 from govkg.engine import Memo
-from govkg.pages import description, page
+from govkg.namespaces import GK, rebase_iri
+from govkg.pages import description, entity, justify, page
+from govkg.pages.entity import Entity
 from govkg.pages.iri import to_iri
 from govkg.pages.model import Catalogue, Page, Written, curie
-from govkg.web import conneg, respond
+from govkg.web import conneg, documents, respond
 from govkg.web.errors import plain
 from govkg.web.state import State, current
 
-__all__ = ["Resources", "Variant", "bp", "href", "not_found", "resource_page"]
+__all__ = ["Resources", "Variant", "bp", "href", "justifications", "not_found", "resource_page"]
 
 bp = Blueprint("resources", __name__)
 
 HTML_SUFFIX = ".html"
+WHY_SUFFIX = ".why.json"  # an entity's justifications of its inferred facts (the twin of its page's "why?")
 ALTERNATES = ("html", "turtle", "json-ld", "nt", "rdfxml")  # announced in Link headers and on pages
 TITLES = {"html": "HTML", "turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples", "rdfxml": "RDF/XML"}
-TEMPLATES = {OWL.Ontology: "ontology.html"}  # by the type of the described IRI; others get resource.html
+# By the type of the described IRI (gk: classes rebased on the base); others get resource.html.
+TEMPLATES = {OWL.Ontology: "ontology.html", GK.Claim: "document_quote.html", GK.Sentence: "document_quote.html"}
 # IRIs under the base whose description another route serves: 303 See Other to it (httpRange-14 style).
 REDIRECTS = {"dataset": "meta.void"}
 CATALOGUE = "id/"  # the index of entities by class: a page of this server, not an IRI of the data
@@ -49,7 +54,7 @@ class Resources:
 
     def __init__(self, state: State) -> None:
         self.state = state
-        self.pages: Memo[str, tuple[Page | Catalogue, Graph]] = Memo(state, CACHE_SIZE)
+        self.pages: Memo[str, tuple[Page | Catalogue | Entity, Graph]] = Memo(state, CACHE_SIZE)
         self.parts: Memo[str, Any] = Memo(state)  # the index, and the labels and blank nodes read so far
 
     def index(self) -> description.Index:
@@ -57,11 +62,11 @@ class Resources:
         state = self.state
         return self.parts.get("index", lambda: description.index(state.select, state.base, state.graphs))
 
-    def get(self, iri: str) -> tuple[Page | Catalogue, Graph]:
+    def get(self, iri: str) -> tuple[Page | Catalogue | Entity, Graph]:
         """The page model and the RDF twin of a known IRI (or of the catalogue)."""
         return self.pages.get(iri, lambda: self._build(iri))
 
-    def _build(self, iri: str) -> tuple[Page | Catalogue, Graph]:
+    def _build(self, iri: str) -> tuple[Page | Catalogue | Entity, Graph]:
         """Query the dataset for a page model and its twin."""
         select, base = self.state.select, self.state.base
         labels, blanks = self.parts.get("labels", dict), self.parts.get("blanks", dict)
@@ -69,7 +74,11 @@ class Resources:
             graph = description.catalogue(select, base, labels)
             return page.catalogue(graph, base), graph
         found = description.gather(select, iri, self.index(), known=labels, blanks=blanks)
-        return page.page(found, base), description.twin(found)
+        model = page.page(found, base)
+        if entity.is_entity(iri, base):
+            axioms = self.parts.get("axioms", lambda: justify.axioms(select))
+            return entity.entity(select, found, model, axioms, self.parts.get("facts", dict)), description.twin(found)
+        return model, description.twin(found)
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,20 @@ def _candidates(sent: str) -> list[tuple[str, str | None]]:
     return found
 
 
+@bp.route("/<path:path>" + WHY_SUFFIX)
+def justifications(path: str) -> Response:
+    """The justifications of an entity's inferred facts as JSON: the machine twin of its page's "why?"."""
+    resources = _resources()
+    found = _find(resources, _sent_path()[: -len(WHY_SUFFIX)])
+    model = resources.get(found[0])[0] if found and not found[2] else None
+    if not isinstance(model, Entity):
+        return not_found(resources.state.base + _sent_path())
+    response = respond.data(json.dumps(entity.why(model), ensure_ascii=False).encode("utf-8"), "application/json")
+    response.set_etag(f"{resources.state.generation[:20]}-why", weak=True)
+    response.make_conditional(request)
+    return response
+
+
 def _split(path: str) -> tuple[str, str | None]:
     """The path without a format suffix, and the suffix's format name (None when there is none)."""
     stem, dot, suffix = path.rpartition(".")
@@ -188,17 +211,24 @@ def _answer(resources: Resources, iri: str, stem: str, media_type: str, name: st
     return response
 
 
-def _html(model: Page | Catalogue, variants: list[Variant], base: str) -> str:
+def _html(model: Page | Catalogue | Entity, variants: list[Variant], base: str) -> str:
     """The HTML page of a description (the template chosen by the resource's type) or of the catalogue."""
+    shown = model.page if isinstance(model, Entity) else model
+    if isinstance(model, Page) and (own := documents.html(model, variants)) is not None:
+        return own  # a source document: its text with the quotes highlighted
     if isinstance(model, Catalogue):
         template, title = "catalogue.html", "Entities"
+    elif isinstance(model, Entity):
+        template, title = "entity.html", model.page.title()
     else:
         types = {value.node for value in model.main.types}
-        template, title = next((t for cls, t in TEMPLATES.items() if cls in types), "resource.html"), model.title()
+        chosen = (t for cls, t in TEMPLATES.items() if URIRef(rebase_iri(cls, base)) in types)
+        template, title = next(chosen, "resource.html"), model.title()
     return render_template(
         template,
         title=title,
-        page=model,
+        page=shown,
+        entity=model,
         alternates=variants,
         written=Written(),
         href=lambda node: href(node, base),

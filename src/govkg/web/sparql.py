@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from govkg.engine import FORMS, Selection, guard
 from govkg.namespaces import graph_iri
 from govkg.pages.service import service_description
-from govkg.web import conneg, jobs, respond, writes
+from govkg.web import conneg, jobs, query, respond, writes
 from govkg.web.errors import READ_ONLY, HttpError
 from govkg.web.state import State, current
 
@@ -213,6 +213,7 @@ def _service_description() -> Response:
         _limits(state),
         writable=state.writer is not None,
     )
+    query.describe_examples(graph)  # the gallery's queries as SHACL executables (what SPARQL editors read)
     return respond.graph(graph, "govkg SPARQL endpoint", "service.html", examples=EXAMPLES)
 
 
