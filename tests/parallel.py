@@ -5,7 +5,8 @@ processes; a run of chosen paths stays in one process unless `-n` says otherwise
 (deadlines, latencies, a soak) are marked `alone`: one worker runs them one after another (an xdist group), and
 while one runs no other test does, so their thresholds never depend on what the rest of the suite is doing. Every
 other test holds a shared lock while it runs (set-up and tear-down included); an `alone` test holds it exclusively.
-The lock prefers the `alone` side: once one waits, no new test starts until it has run.
+The lock prefers the `alone` side: once one waits, no new test starts until it has run. Tests that use a
+module-scoped fixture run on the worker that runs the rest of their module, so that the fixture is made once.
 
 The summaries plugins print after a run (the client matrix, the W3C tally: plugins named `govkg-...`) are written
 in the worker that ran their tests (each in one xdist group) and printed by the controller.
@@ -15,12 +16,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import tempfile
 from collections.abc import Generator
 from pathlib import Path
 from typing import IO
 
 import pytest
+from _pytest.nodeid import NodeId
 
 __all__ = [
     "claim_port",
@@ -41,11 +44,30 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return WORKERS if config.args_source is pytest.Config.ArgsSource.TESTPATHS else 0
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put every `alone` test in one xdist group, so a single worker runs them in a row."""
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In a worker (`--dist loadgroup`): each test's xdist group in its node id, where the controller reads it.
+    pytest-xdist 3.8 writes it where pytest 9.2 no longer looks (pytest-dev/pytest-xdist#1386); this does it as the
+    proposed fix (#1388) does, and nothing once the id has it."""
+    if not config.getvalue("loadgroup"):
+        return
     for item in items:
-        if item.get_closest_marker(ALONE):
-            item.add_marker(pytest.mark.xdist_group(ALONE))
+        group = _group(item)
+        if group and "@" not in item.nodeid.rsplit("]", 1)[-1]:
+            item._id = NodeId.parse(f"{item.nodeid}@{group}")  # type: ignore[attr-defined]
+
+
+def _group(item: pytest.Item) -> str | None:
+    """`alone` tests together; then the item's xdist_group marks; then its module, if it uses a module-scoped
+    fixture (so that one worker makes it, once); else none (any worker)."""
+    if item.get_closest_marker(ALONE):
+        return ALONE
+    named = {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
+    if named:
+        return "_".join(sorted(named))
+    definitions = getattr(item, "_fixtureinfo").name2fixturedefs.values()  # noqa: B009 - pytest's own record
+    shared = any(d.scope in ("class", "module", "package") for defs in definitions for d in defs)
+    return item.nodeid.split("::")[0] if shared else None
 
 
 class MachineLock:
@@ -85,10 +107,13 @@ def _machine_lock() -> MachineLock | None:
     if run is None:
         return None
     if not _lock:
-        folder = Path(tempfile.gettempdir()) / f"govkg-tests-{run}"
-        folder.mkdir(exist_ok=True)
-        _lock.append(MachineLock(folder))
+        _lock_folder(run).mkdir(exist_ok=True)
+        _lock.append(MachineLock(_lock_folder(run)))
     return _lock[0]
+
+
+def _lock_folder(run: str) -> Path:
+    return Path(tempfile.gettempdir()) / f"govkg-tests-{run}"
 
 
 def claim_port(port: int) -> bool:
@@ -154,8 +179,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def pytest_testnodedown(node: object, error: object) -> None:
-    """In the controller: keep a worker's summaries."""
+    """In the controller: keep a worker's summaries; remove the run's lock files with the last worker."""
     _received.append(getattr(node, "workeroutput", {}).get(SUMMARIES, []))
+    run = getattr(node, "workerinput", {}).get("testrunuid")
+    if run and len(_received) == getattr(node, "workerinput", {}).get("workercount"):
+        shutil.rmtree(_lock_folder(run), ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -138,3 +138,36 @@ def test_results_page_has_no_serious_accessibility_violation(
     page.goto("/query?" + urlencode({"query": QUERIES[INSTRUMENTS].read_text(encoding="utf-8")}))
     page.wait_for_selector(ROWS)
     assert not blocking(axe(page))
+
+
+def test_the_keyboard_reaches_the_editor_and_leaves_it(page: Page) -> None:
+    """The editor does not take the focus on load (the skip link comes first), and Esc then Tab leaves it."""
+    page.goto("/query")
+    page.wait_for_selector(".tabPanel.active .CodeMirror")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skip')")
+    page.locator(".tabPanel.active .CodeMirror").click()
+    typing = "document.activeElement === document.querySelector('.tabPanel.active .CodeMirror textarea')"
+    page.keyboard.press("Tab")  # indents: the focus stays in the text
+    assert page.evaluate(typing)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert not page.evaluate(typing) and page.evaluate("document.activeElement.tagName") == "BUTTON"
+
+
+@pytest.mark.parametrize("locale", ["fr-FR"])
+def test_the_editor_speaks_the_page_language(page: Page, locale: str) -> None:
+    """In French, YASGUI's own words are French too: the line above the results, the run button, the table's
+    controls (their names for screen readers included)."""
+    page.goto("/query?" + urlencode({"query": QUERIES[INSTRUMENTS].read_text(encoding="utf-8")}))
+    page.wait_for_selector(ROWS)
+    assert re.fullmatch(r"\d+ lignes en [\d,]+ s", page.locator(".yasr_response_chip").inner_text().strip())
+    names: list[str] = page.eval_on_selector_all(
+        "#query-editor [title], #query-editor [aria-label]",
+        "els => els.filter(e => e.checkVisibility() && !e.closest('tbody'))"
+        ".map(e => [e.getAttribute('aria-label'), e.getAttribute('title')].filter(Boolean).join(' | '))",
+    )
+    english = re.compile(r"\b(Run|Shows?|Download|Activate|First|Previous|Next|Last|Close|pagination)\b")
+    assert not [name for name in names if english.search(name)], names
+    assert "Exécuter la requête (Ctrl-Entrée) | Exécuter la requête (Ctrl-Entrée)" in names
+    assert page.locator(".tableSizer option[value='-1']").inner_text() == "Toutes"

@@ -5,6 +5,7 @@ a small govkg-shaped dataset on both engines (govkg.pages.documents)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -171,6 +172,27 @@ def test_only_plain_file_names_are_read(folder: Path, name: str) -> None:
 def test_a_link_out_of_the_folder_is_not_followed(folder: Path) -> None:
     (folder / "009_link.txt").symlink_to(folder.parent / "secret.txt")
     assert documents.read_text(folder, "009_link.txt", digest(folder.parent / "secret.txt")).text is None
+
+
+def test_a_pipe_or_a_large_file_is_not_read(folder: Path) -> None:
+    os.mkfifo(folder / "010_pipe.txt")  # reading it would wait for a writer forever
+    assert documents.read_text(folder, "010_pipe.txt", "0" * 64) == documents.Text(None, "missing")
+    large = folder / "011_large.txt"
+    large.write_bytes(b"x" * (documents.MAX_BYTES + 1))
+    assert documents.read_text(folder, "011_large.txt", digest(large)) == documents.Text(None, "missing")
+
+
+def test_quotes_nested_or_sharing_a_span_by_the_thousand_lay_out_without_recursion() -> None:
+    text = "x" * 3000
+    same = [Span(10, 20, f"same-{i:04}") for i in range(200)]
+    nested = [Span(100 + i, 2900 - i, f"nest-{i:04}") for i in range(1100)]  # deeper than Python's recursion limit
+    laid = layout(text, [*same, *nested])
+    tokens = laid.tokens()
+    opened = [b for kind, b in tokens if kind == "open"]
+    assert len(opened) == len([b for kind, b in tokens if kind == "close"]) == 1 + 1 + 1100
+    assert next(b for b in opened if b.start == 10).keys == tuple(s.key for s in same)
+    assert "".join(leaf.text for leaf in laid.segments) == text
+    assert max(len(leaf.claims) for leaf in laid.segments) == 1100
 
 
 # Summaries and views from a dataset, on both engines.

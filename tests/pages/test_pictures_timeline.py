@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from pictures_sample import BASE, ID, Select, sample_select
@@ -117,3 +118,30 @@ def test_a_year_at_the_right_edge_is_not_written() -> None:
     chart = gantt.chart(items, gantt.FRAMES[0])
     assert [(t.year, t.month) for t in chart.ticks if t.labelled] == [(2025, 1)]
     assert (chart.ticks[-1].year, chart.ticks[-1].month) == (2026, 1)  # the edge, too close to write 2026
+
+
+def test_the_first_and_last_days_of_the_calendar_make_a_short_axis() -> None:
+    """Dates in year 1 and on 31 December 9999 are valid xsd:dates: drawn with a tick a few centuries apart (not one
+    a month, 120,000 of them) and no day past the calendar's end."""
+    first, last = dates.parse("0001-01-01"), dates.parse("9999-12-31")
+    assert first is not None and last is not None
+    items = [
+        timeline.Item(ID + "old", "event", "event", ID + "old", (timeline.Dated(first),), (timeline.Dated(last),)),
+        timeline.Item(ID + "end", "event", "event", ID + "end", (timeline.Dated(dates.parse("9999") or last),)),
+    ]
+    for frame in gantt.FRAMES:
+        chart = gantt.chart(items, frame)
+        assert 2 <= len(chart.ticks) <= gantt.MAX_TICKS + 2
+        assert [(t.year, t.month) for t in chart.ticks[:2]] == [(1, 1), (50, 1)]  # every fifty years
+        assert any(t.labelled for t in chart.ticks[1:])
+        assert max(m.x2 for r in chart.rows for m in r.marks) <= frame.width - frame.pad
+
+
+def test_a_span_of_decades_gets_a_tick_every_few_months_or_years() -> None:
+    days = [dates.parse(d) for d in ("1990-03-02", "2024-05-21")]
+    items = [timeline.Item(ID + d.value, "event", "event", ID, (timeline.Dated(d),)) for d in days if d]
+    ticks = gantt.chart(items, gantt.FRAMES[0]).ticks
+    assert [(t.year, t.month) for t in ticks[:3]] == [(1990, 3), (1990, 4), (1990, 7)]  # every three months
+    written = [t.x for t in ticks if t.labelled]
+    assert len(ticks) <= gantt.MAX_TICKS and len(written) > 10
+    assert all(b - a >= gantt.YEAR_WIDTH for a, b in pairwise(written))

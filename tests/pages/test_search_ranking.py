@@ -28,6 +28,7 @@ gkd:decl a gk:Declaration ; rdfs:label "Seoul Declaration for safe AI"@en , "Dé
     skos:altLabel "Seoul Declaration"@en .
 gkd:summit a gk:Summit ; rdfs:label "AI Seoul Summit"@en , "Sommet de Séoul sur l'IA"@fr .
 gkd:kitchen a gk:Summit ; rdfs:label "Kitchenseoulware fair"@en .
+gkd:paris a gk:Summit ; rdfs:label "Paris AI Action Summit"@en , "Sommet pour l'action sur l'IA, Paris"@fr .
 gkd:usa a gk:State ; rdfs:label "United States of America"@en , "États-Unis d'Amérique"@fr ;
     skos:altLabel "États-Unis"@fr , "United States"@en .
 gkd:only-english a gk:State ; rdfs:label "Freedonia"@en .
@@ -63,6 +64,26 @@ def test_ranked_exact_prefix_word_substring(catalog: Catalog) -> None:
 def test_every_word_in_any_order(catalog: Catalog) -> None:
     hits = search(catalog, "declaration seoul", "en")
     assert [(h.entry.id, h.kind) for h in hits] == [("decl", "words")]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("sommet de paris", "paris"),
+        ("Sommet du Paris", "paris"),
+        ("declaration of seoul", "decl"),
+        ("the summit in paris", "paris"),
+    ],
+)
+def test_every_word_rule_leaves_function_words_out(catalog: Catalog, text: str, found: str) -> None:
+    """No name of the entity holds "de", "du", "of" or "in": the content words alone must start its words."""
+    assert [(h.entry.id, h.kind) for h in search(catalog, text, "fr")] == [(found, "words")]
+
+
+@pytest.mark.parametrize(("text", "found"), [("sommet de zzzz", []), ("of", ["usa"]), ("de la", [])])
+def test_content_words_stay_required(catalog: Catalog, text: str, found: list[str]) -> None:
+    """Every content word must still match; a query of function words only keeps them (it does not match all)."""
+    assert ids(catalog, text) == found
 
 
 def test_aliases_in_both_languages(catalog: Catalog) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -373,3 +374,32 @@ def test_the_page_reads_in_french(sample: tuple[FlaskClient, Path]) -> None:
     page = get(client, "/source/s1", **{"Accept-Language": "fr"})
     assert "<h1>Échantillon</h1>" in page and "Sommet de Séoul" in page and "Habillage de la page" in page
     assert 'lang="fr"' in page
+
+
+def test_quotes_nested_or_sharing_a_span_by_the_hundred_render_in_linear_size(tmp_path: Path) -> None:
+    """Hundreds of claims on one span or nested in each other: one anchor each, and the runs' tooltips and notes
+    list a few facts each rather than all of them for every piece (the page stays linear in the claims)."""
+    text = "The summit " * 100
+    same = "".join(claim(f"same-{i:03}", "deep", "gkd:summit", text[4:10], 4) for i in range(500))
+    nested = "".join(claim(f"nest-{i:03}", "deep", "gkd:summit", text[20 + i : 1000 - i], 20 + i) for i in range(300))
+    (tmp_path / "deep.txt").write_text(text, encoding="utf-8")
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    (tmp_path / "deep.trig").write_text(
+        f'{PREFIXES}\n<{BASE}graph/source/deep> {{\ngks:deep a gk:SourceDocument ; dct:identifier "deep.txt" ; '
+        f'gk:sha256 "{sha}" .\n{same}{nested}}}\n',
+        encoding="utf-8",
+    )
+    graphs = [f"{BASE}graph/deep={tmp_path / 'deep.trig'}"]
+    made = create_app({"PROJECT": False, "GRAPHS": graphs, "SOURCES": str(tmp_path), "QUERY_WORKERS": 0})
+    try:
+        response = made.test_client().get("/source/deep", headers=HTML)
+        assert response.status_code == 200
+        page = response.text
+        assert all(
+            page.count(f'id="q-{kind}-{i:03}"') == 1 for kind, n in (("same", 500), ("nest", 300)) for i in range(n)
+        )
+        titles = re.findall(r'class="doc-seg" href="#n-\d+" title="([^"]*)"', page)
+        assert titles and max(t.count(" · ") for t in titles) == 8 and titles[0].endswith(" · …")
+        assert len(page) < 1_500_000
+    finally:
+        made.extensions["govkg"].runner.close()

@@ -87,6 +87,7 @@ def test_inferred_facts_show_the_rule_and_the_premises_down_to_quotes(client: Fl
     assert 'href="/id/seoul-declaration">' in adopts[:300]
     chain = re.search(r"by the property chain (.*?)</span>\.", adopts, re.S)
     assert chain and 'href="/ontology#adopterIn"' in chain.group(1) and " ∘ " in chain.group(1)
+    assert '<span title="OWL 2 RL prp-spo2">by the property chain' in adopts  # the rule's OWL 2 RL name
     assert 'href="/ontology#endorsedInstrument"' in chain.group(1)
     assert 'because <a class="term" href="/ontology#adopterIn"' in adopts  # the premise's own inverse step
     assert (

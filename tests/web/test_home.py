@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -14,6 +15,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from govkg import __version__
 from govkg.build import Build
 from govkg.namespaces import GK, GKD, SCHEMA
+from govkg.pages.home import PART_DEPTH
+from govkg.web import create_app
 
 HTML = {"Accept": "text/html"}
 ONE = pytest.mark.parametrize("app", ["oxigraph"], indirect=True)  # the engines agree on counts (conformance suite)
@@ -142,3 +145,48 @@ def test_about_twins_and_the_well_known_void(client: FlaskClient) -> None:
     assert void.mimetype == "text/turtle" and b"void:Dataset" in void.data
     french = page(client, "/about?lang=fr")
     assert "Graphes nommés" in french and "<td>assertion sourcée</td>" in french
+
+
+def test_parts_that_loop_or_nest_deeply_end_the_list(tmp_path: Path) -> None:
+    """A series whose editions loop back (a is part of b, b of a) or nest without end still gets a home page."""
+    chain = " ".join(
+        f"gkd:deep-{i} a gk:Summit ; rdfs:label 'deep {i}'@en ; schema:subEvent gkd:deep-{i + 1} ." for i in range(60)
+    )
+    (tmp_path / "loop.ttl").write_text(
+        f"@prefix gk: <{GK}> . @prefix gkd: <{GKD}> . @prefix schema: <{SCHEMA}> . @prefix rdfs: <{RDFS}> .\n"
+        "gkd:loop-a a gk:SummitSeries ; rdfs:label 'loop A'@en ; schema:subEvent gkd:loop-b .\n"
+        "gkd:loop-b a gk:SummitSeries ; rdfs:label 'loop B'@en ; schema:subEvent gkd:loop-a .\n"
+        f"gkd:deep-s a gk:SummitSeries ; rdfs:label 'deep'@en ; schema:subEvent gkd:deep-0 . {chain}\n",
+        encoding="utf-8",
+    )
+    served = create_app({"PROJECT": False, "GRAPHS": [f"{GKD}loops={tmp_path / 'loop.ttl'}"], "QUERY_WORKERS": 0})
+    try:
+        client = served.test_client()
+        page = client.get("/", headers=HTML)
+        assert page.status_code == 200 and "loop A" in page.text and "deep 0" in page.text
+        series = {i["iri"]: i for e in client.get("/summary.json").json["entries"] for i in e["items"]}
+        assert [p["iri"] for p in series[f"{GKD}loop-a"]["parts"]] == [f"{GKD}loop-b"]
+        assert "parts" not in series[f"{GKD}loop-a"]["parts"][0]  # loop-b's part is loop-a, already above it
+        depth, item = 0, series[f"{GKD}deep-s"]
+        while item.get("parts"):
+            depth, item = depth + 1, item["parts"][0]
+        assert depth == PART_DEPTH
+    finally:
+        served.extensions["govkg"].runner.close()
+
+
+def test_a_link_to_a_site_that_is_not_http_is_not_linked_from_about(tmp_path: Path) -> None:
+    """A linkset's target site comes from the data's links: `javascript://…` is named, never linked (security.md,
+    item 15; browsers percent-decode the script of a javascript: URL, so %0A and %3C!-- would make this one run)."""
+    (tmp_path / "links.ttl").write_text(
+        f"<{GKD}linky> <{RDFS.label}> 'linky'@en ; <http://www.w3.org/2002/07/owl#sameAs> "
+        "<javascript://x%0Awindow.__pwned=1%3C!-->, <https://www.wikidata.org/entity/Q142> .\n",
+        encoding="utf-8",
+    )
+    served = create_app({"PROJECT": False, "GRAPHS": [f"{GKD}links={tmp_path / 'links.ttl'}"], "QUERY_WORKERS": 0})
+    try:
+        page = served.test_client().get("/about", headers=HTML).get_data(as_text=True)
+        assert "javascript://x%0Awindow.__pwned=1%3C!--/" in page and 'href="javascript' not in page
+        assert 'href="https://www.wikidata.org/"' in page
+    finally:
+        served.extensions["govkg"].runner.close()

@@ -119,3 +119,21 @@ def test_machine_urls_never_carry_the_language(client: FlaskClient, path: str) -
     assert 'href="/sparql"' in page and 'href="/reconcile/"' in page and "/static/govkg.css" in page
     about = client.get("/about?lang=fr", headers=HTML).get_data(as_text=True)
     assert 'href="http://localhost/download/govkg.nq"' in about and "download/govkg.nq?lang" not in about
+
+
+@ONE
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/\\evil.example/x", "/%5Cevil.example/x?lang=fr"),  # a browser reads "/\host" as "//host"
+        ("//evil.example/x", "/evil.example/x?lang=fr"),
+        ("/search?q=%3Cb%3E%22&lang=en", "/search?q=%3Cb%3E%22&amp;lang=fr"),
+        ("/id/c%C3%B4te%20d'ivoire", "/id/c%C3%B4te%20d&#39;ivoire?lang=fr"),
+    ],
+)
+def test_the_switch_stays_on_this_site(client: FlaskClient, path: str, expected: str) -> None:
+    """The switch is this page's path written again from one slash: nothing in a request target links off-site."""
+    sent = {"environ_overrides": {"PATH_INFO": path}} if path.startswith("//") else {}  # not a URL's host here
+    page = client.get("/" if sent else path, headers=HTML, **sent)
+    switch = re.search(r'<a class="switch" href="([^"]+)" hreflang="fr"', page.get_data(as_text=True))
+    assert switch and switch.group(1) == expected

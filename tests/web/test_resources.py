@@ -259,6 +259,19 @@ def test_head_not_acceptable_and_conditional(client: FlaskClient) -> None:
     assert again.status_code == 304
 
 
+@pytest.mark.parametrize("app", [DEFAULTS["ENGINE"]], indirect=True)  # the language does not depend on the engine
+def test_a_page_in_one_language_does_not_validate_the_other(client: FlaskClient) -> None:
+    """A cache holding the English page must not be told that it is also the French one (a 304 would serve it)."""
+    for path in ("/id/france", "/source/000_dd5d7c617b960d8b"):
+        english = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en"})
+        french = client.get(path, headers={"Accept": "text/html", "Accept-Language": "fr"})
+        assert english.headers["ETag"] != french.headers["ETag"]
+        asked = {"Accept": "text/html", "Accept-Language": "fr", "If-None-Match": english.headers["ETag"]}
+        assert client.get(path, headers=asked).status_code == 200
+        asked["If-None-Match"] = french.headers["ETag"]
+        assert client.get(path, headers=asked).status_code == 304
+
+
 def test_dataset_iri_sees_the_void_description(client: FlaskClient) -> None:
     response = client.get("/dataset")
     assert response.status_code == 303 and response.headers["Location"].endswith("/.well-known/void")
@@ -466,3 +479,12 @@ def test_without_the_raw_path_the_decoded_one_is_quoted_again(percent: Flask) ->
         for iri in _percent_iris():
             response = client.get(_sent(iri), headers={"Accept": "text/turtle"}, environ_overrides=overrides)
             assert response.status_code == (404 if "%2F" in iri else 200), iri  # %2F reads as /: the one loss
+
+
+def test_an_iri_whose_local_part_starts_with_a_slash_is_not_made_a_link_to_another_site(app: Flask) -> None:
+    """<base>/host/x would be "//host/x" locally, a link to another site: it links as the IRI it is."""
+    with app.test_request_context("/"):
+        for odd in (BASE + "/evil.example/x", BASE + "//evil.example/x"):
+            assert resources_blueprint.href(URIRef(odd), BASE) == odd
+        assert resources_blueprint.href(URIRef(BASE + "id/france"), BASE) == "/id/france"
+        assert resources_blueprint.href(URIRef(BASE + "id/\\evil.example"), BASE) is None  # not an IRI: no page

@@ -80,6 +80,8 @@ def test_twin_by_suffix_parameter_or_accept(client: FlaskClient) -> None:
     assert by_suffix == client.get("/search?q=summit&format=json").json
     assert by_suffix == client.get("/search?q=summit", headers={"Accept": "application/json"}).json
     assert by_suffix["total"] == len(by_suffix["results"]) > 3 and by_suffix["query"] == "summit"
+    for accept in ("application/json", "text/html"):  # one URL, two answers: a cache must key them by Accept
+        assert "Accept" in client.get("/search?q=summit", headers={"Accept": accept}).headers["Vary"]
 
 
 @ONE

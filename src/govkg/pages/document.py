@@ -13,9 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-__all__ = ["Block", "Layout", "Leaf", "Span", "layout", "valid"]
+__all__ = ["Block", "Layout", "Leaf", "Span", "layout", "tokens", "valid"]
 
 QUOTE, CHROME, TEXT = "quote", "chrome", "text"  # the kinds of Block
+OPEN, LEAF, CLOSE = "open", "leaf", "close"  # the kinds of token
 NESTING = (TEXT, CHROME, QUOTE)  # on one span, the outer kind first
 
 
@@ -59,6 +60,10 @@ class Layout:
     segments: tuple[Leaf, ...]
     widened: frozenset[str]  # claims whose anchor holds more than their quote (it crosses another quote)
 
+    def tokens(self) -> list[tuple[str, Block | Leaf]]:
+        """The tree as a flat list in text order, for a page to write however deep quotes nest (see `tokens`)."""
+        return tokens(self.root)
+
 
 def valid(spans: Iterable[Span], length: int) -> list[Span]:
     """The spans that lie within a text of `length` code points, in text order (then by key)."""
@@ -76,7 +81,27 @@ def layout(text: str, quotes: Iterable[Span], chrome: Iterable[Span] = ()) -> La
     _fill(root, text, _Cover(cuts, quotes, notes))
     exact = {(s.start, s.end, s.key) for s in quotes}
     widened = {k for b in anchors for k in b.keys if not any((b.start, b.end, k) == e for e in exact)}
-    return Layout(root, {n: keys for keys, n in notes.items()}, tuple(_leaves(root)), frozenset(widened))
+    leaves = tuple(n for kind, n in tokens(root) if isinstance(n, Leaf))
+    return Layout(root, {n: keys for keys, n in notes.items()}, leaves, frozenset(widened))
+
+
+def tokens(root: Block) -> list[tuple[str, Block | Leaf]]:
+    """`root`'s tree in text order as ("open", block), ("leaf", leaf) and ("close", block): walked without
+    recursion, since the data may nest quotes (or give one span claims) by the thousand."""
+    found: list[tuple[str, Block | Leaf]] = [(OPEN, root)]
+    stack = [(root, iter(root.children))]
+    while stack:
+        block, rest = stack[-1]
+        child = next(rest, None)
+        if child is None:
+            stack.pop()
+            found.append((CLOSE, block))
+        elif isinstance(child, Block):
+            found.append((OPEN, child))
+            stack.append((child, iter(child.children)))
+        else:
+            found.append((LEAF, child))
+    return found
 
 
 def _crosses(a: Block, start: int, end: int) -> bool:
@@ -148,20 +173,23 @@ class _Cover:
         return Leaf(start, end, text[start:end], claims, note)
 
 
-def _fill(block: Block, text: str, cover: _Cover) -> None:
-    """Put the leaves between `block`'s child blocks into it, recursively, in text order."""
-    children, position = list(block.children), block.start
-    block.children = []
-    for child in children:
+def _fill(root: Block, text: str, cover: _Cover) -> None:
+    """Put the leaves between each block's child blocks into it, in text order (depth first, without recursion)."""
+    stack: list[tuple[Block, Iterator[Block | Leaf], int]] = []
+
+    def enter(block: Block) -> None:
+        stack.append((block, iter(list(block.children)), block.start))
+        block.children = []
+
+    enter(root)
+    while stack:
+        block, rest, position = stack[-1]
+        child = next(rest, None)
+        if child is None:
+            block.children += cover.leaves(text, position, block.end)
+            stack.pop()
+            continue
         assert isinstance(child, Block)
-        block.children += cover.leaves(text, position, child.start)
-        _fill(child, text, cover)
-        block.children.append(child)
-        position = child.end
-    block.children += cover.leaves(text, position, block.end)
-
-
-def _leaves(block: Block) -> Iterator[Leaf]:
-    """Every leaf under `block`, in text order."""
-    for child in block.children:
-        yield from _leaves(child) if isinstance(child, Block) else (child,)
+        block.children += [*cover.leaves(text, position, child.start), child]
+        stack[-1] = (block, rest, child.end)
+        enter(child)

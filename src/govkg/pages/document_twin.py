@@ -40,8 +40,5 @@ def _fact_json(fact: Fact) -> dict[str, Any]:
 
 def _chrome(block: document.Block) -> list[document.Block]:
     """The chrome blocks under `block`, in text order."""
-    found = [block] if block.kind == document.CHROME else []
-    for child in block.children:
-        if isinstance(child, document.Block):
-            found += _chrome(child)
-    return found
+    opened = (b for kind, b in document.tokens(block) if kind == document.OPEN and isinstance(b, document.Block))
+    return [b for b in opened if b.kind == document.CHROME]

@@ -8,6 +8,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +153,15 @@ class View:
 
     def fact(self, claim_key: str) -> Fact | None:
         """The fact of the claim whose local name is `claim_key`."""
-        return next((f for f in self.facts if f.key == claim_key), None)
+        return self._by_key.get(claim_key)
+
+    @cached_property
+    def _by_key(self) -> dict[str, Fact]:
+        """The facts by their claim's local name (the first of a name), read once: a page asks for each a few times."""
+        found: dict[str, Fact] = {}
+        for fact in self.facts:
+            found.setdefault(fact.key, fact)
+        return found
 
 
 def key(claim: str) -> str:
@@ -203,18 +212,21 @@ def _summary(iri: str, props: dict[str, Any], facts: int) -> Summary:
 
 
 def read_text(folder: Path | None, identifier: str | None, sha256: str | None) -> Text:
-    """The text of `folder/identifier` when the name is a plain file name, the file lies in `folder` (links
-    followed) and its SHA-256 is `sha256`; else no text and the reason."""
+    """The text of `folder/identifier` when the name is a plain file name, the file is a regular file in `folder`
+    (links followed; a pipe or a device would never end) and its SHA-256 is `sha256`; else no text and the reason."""
     if folder is None:
         return Text(None, "unserved")
     if not identifier or not sha256 or not NAME.fullmatch(identifier):
         return Text(None, "unnamed")
     try:
         path = (folder / identifier).resolve(strict=True)
-        if path.parent != folder.resolve(strict=True) or path.stat().st_size > MAX_BYTES:
+        if path.parent != folder.resolve(strict=True) or not path.is_file():
             return Text(None, "missing")
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)
     except OSError:
+        return Text(None, "missing")
+    if len(data) > MAX_BYTES:
         return Text(None, "missing")
     if hashlib.sha256(data).hexdigest() != sha256.strip().lower():
         return Text(None, "changed")

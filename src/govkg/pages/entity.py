@@ -162,7 +162,7 @@ def _step(step: Step, quotes: dict[Triple, tuple[Quote, ...]]) -> dict[str, Any]
     """One justification step as JSON."""
     return {
         "rule": step.rule,
-        "owl2rl": justify.RULES[step.rule],
+        "owl2rl": step.owl2rl,
         "axiom": [str(t) for t in step.axiom],
         "premises": [
             {**_triple(p.fact), **(_step(p.step, quotes) if p.step else {"claims": _claims(p.fact, quotes)})}

@@ -24,6 +24,7 @@ Select = Callable[[str], list[list[Node | None]]]
 GROUPS = ("Actor", "Event", "Instrument", "Commitment")  # the kinds counted, as type ids of the ontology
 ENTRY_POINTS = ("SummitSeries", "Instrument", "Company", "State")  # the lists of entities the page links to
 PARTS, ORDER = "schema:subEvent", "editionNumber"  # an entry's parts (a series' editions) and their order
+PART_DEPTH = 3  # levels of parts kept under an entry (series, editions, sessions): the data may nest or loop
 # Figures of the dataset: the classes whose members are counted (the rest come from the VoID counts).
 COUNTED = {"claims": GK.Claim, "sentences": GK.Sentence, "disagreements": GK.Disagreement}
 FIGURES = ("triples", "graphs", "claims", "sentences", "disagreements", "links")
@@ -125,13 +126,18 @@ def _entry(index: Index, kind: str, lang: str) -> tuple[Kind, tuple[Item, ...]]:
     return _kind(index, kind, len(items)), tuple(items)
 
 
-def _item(index: Index, entity: Entity, lang: str) -> Item:
-    """An entity and its parts, ordered by their edition number, then label."""
-    parts = [index.entity(str(v)) for v in entity.values.get(PARTS, ())]
-    found = [p for p in parts if p is not None]
+def _item(index: Index, entity: Entity, lang: str, above: frozenset[str] = frozenset()) -> Item:
+    """An entity and its parts, ordered by their edition number, then label; a part that is the entity or one
+    above it (a loop in the data) is left out, and so are parts deeper than PART_DEPTH."""
+    above = above | {entity.iri}
+    parts = [index.entity(str(v)) for v in entity.values.get(PARTS, ())] if len(above) <= PART_DEPTH else []
+    found = [p for p in parts if p is not None and p.iri not in above]
     found.sort(key=lambda p: (_number(p.values.get(ORDER, ())), normalise(pick(p.labels, lang) or p.id)))
     return Item(
-        entity.iri, dict(sorted(entity.labels.items())), entity.direct, tuple(_item(index, p, lang) for p in found)
+        entity.iri,
+        dict(sorted(entity.labels.items())),
+        entity.direct,
+        tuple(_item(index, p, lang, above) for p in found),
     )
 
 

@@ -91,6 +91,11 @@ class Step:
     premises: tuple[Premise, ...]
 
     @property
+    def owl2rl(self) -> str:
+        """The name OWL 2 RL gives the rule (prp-spo2, cax-sco, …)."""
+        return RULES[self.rule]
+
+    @property
     def height(self) -> int:
         """Rule steps down to the deepest stated premise."""
         return 1 + max((p.step.height for p in self.premises if p.step), default=0)

@@ -138,13 +138,13 @@ class Page:
             node = values[RDF.rest][0].node
         return members
 
-    def name(self, node: Node) -> str:
-        """A short human name: the label in English, else French, else any, else a prefixed name."""
-        return name(self.names, node, self.base)
+    def name(self, node: Node, lang: str | None = None) -> str:
+        """A short human name: the label in `lang`, else English, else French, else any, else a prefixed name."""
+        return name(self.names, node, self.base, lang)
 
-    def title(self) -> str:
-        """The page title: the IRI's name."""
-        return self.name(self.iri)
+    def title(self, lang: str | None = None) -> str:
+        """The page title: the IRI's name (in `lang` when it has a label in it)."""
+        return self.name(self.iri, lang)
 
     @property
     def main(self) -> Section:
@@ -187,11 +187,12 @@ class Catalogue:
         return name(self.names, node, self.base)
 
 
-def name(names: dict[Node, dict[str, str]], node: Node, base: str) -> str:
-    """A node's label in English, else French, else any language, else its prefixed name."""
+def name(names: dict[Node, dict[str, str]], node: Node, base: str, lang: str | None = None) -> str:
+    """A node's label in `lang` (when given), else English, else French, else any language, else its prefixed name."""
     labels = names.get(node, {})
-    lang = next((lang for lang in (*LANGUAGES, *sorted(labels)) if lang in labels), None)
-    return labels[lang] if lang is not None else curie(str(node), base)
+    order = (*([lang] if lang else []), *LANGUAGES, *sorted(labels))
+    found = next((chosen for chosen in order if chosen in labels), None)
+    return labels[found] if found is not None else curie(str(node), base)
 
 
 def curie(iri: str, base: str) -> str:

@@ -38,6 +38,9 @@ JSON = "application/json"
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # a document's name in /documents/<name>.json
 CACHE_SIZE = 256  # document views and texts kept per process and data generation
 DIGITS = {"en": ",", "fr": "\u202f"}  # the thousands separator of each interface language
+# Facts a highlighted run lists at most, in its tooltip and in its note (the rest: "…"): a run under many claims
+# would otherwise repeat them all for each of its pieces (the data may nest quotes by the hundred).
+LISTED = {"title": 8, "note": 24}
 _KEY = "govkg.documents"
 
 
@@ -130,6 +133,7 @@ def _helpers(names: dict[str, dict[str, str]], base: str) -> dict[str, Any]:
         "words": lambda fact: " – ".join(name(n) for n in (fact.subject, fact.predicate, fact.value)),
         "figure": lambda n: f"{n:,}".replace(",", DIGITS.get(lang, ",")),
         "code": lambda iri: iri.rstrip("/").rsplit("/", 1)[-1] if iri else "",
+        "listed": lambda keys, where: keys[: LISTED[where]],
     }
 
 

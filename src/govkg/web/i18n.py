@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from flask import Flask, Response, g, request
 from werkzeug.datastructures import LanguageAccept
@@ -16,6 +16,7 @@ __all__ = ["LANGUAGES", "Messages", "choose", "keep", "label", "load", "register
 
 LANGUAGES = ("en", "fr")  # the interface languages; the first is the default
 PARAMETER = "lang"
+PATH_SAFE = "/:@!$&'()*+,;=-._~"  # characters of a request path written back as they are (RFC 3986 pchar and /)
 # URLs that never carry the chosen language on: protocol and data endpoints (their URLs are published in the
 # service description and VoID) and machine endpoints; every other endpoint is a page a person reads.
 MACHINE_BLUEPRINTS = {"sparql", "reconcile"}
@@ -85,8 +86,10 @@ def with_lang(url: str, lang: str) -> str:
 
 
 def switch(lang: str) -> str:
-    """This page's URL in `lang` (the switch every page shows)."""
-    return with_lang(request.full_path if request.query_string else request.path, lang)
+    """This page's URL in `lang` (the switch every page shows): the request's path encoded again, from one slash,
+    so that nothing sent in it (`//host`, or `/%5Chost`, whose backslash browsers read as a slash) links elsewhere."""
+    path = request.script_root + "/" + quote(request.path, safe=PATH_SAFE).lstrip("/")
+    return with_lang(f"{path}?{request.query_string.decode()}", lang)
 
 
 def register(app: Flask) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, url_for
 from rdflib import Graph, URIRef
 
 from govkg import __version__, formats, jsonld
@@ -114,7 +114,7 @@ def _about(endpoint: str) -> Response:
 @bp.route("/favicon.ico")
 def favicon() -> Response:
     """The icon browsers ask for where no page names one (a JSON or RDF answer): 301 to the SVG icon."""
-    return redirect(url_for("static", filename="favicon.svg"), 301)
+    return Response(status=301, headers={"Location": url_for("static", filename="favicon.svg")})
 
 
 @bp.route("/context.jsonld")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
@@ -204,7 +204,9 @@ def _answer(resources: Resources, iri: str, stem: str, media_type: str, name: st
         response = respond.data(serialize.rdf_bytes(twin, name, state.base), media_type)
     response.headers["Content-Location"] = _local(stem, name)
     response.headers["Link"] = ", ".join(f'<{v.href}>; rel="alternate"; type="{v.media_type}"' for v in variants)
-    response.set_etag(f"{state.generation[:20]}-{name}", weak=True)
+    # An HTML page is in the request's language: the same URL in the other language is another representation.
+    language = f"-{g.lang}" if name == "html" else ""
+    response.set_etag(f"{state.generation[:20]}-{name}{language}", weak=True)
     response.cache_control.public = True
     response.cache_control.max_age = 300
     response.make_conditional(request)
@@ -217,7 +219,7 @@ def _html(model: Page | Catalogue | Entity, variants: list[Variant], base: str) 
     if isinstance(model, Page) and (own := documents.html(model, variants)) is not None:
         return own  # a source document: its text with the quotes highlighted
     if isinstance(model, Catalogue):
-        template, title = "catalogue.html", "Entities"
+        template, title = "catalogue.html", ""  # the template titles itself in the chosen language
     elif isinstance(model, Entity):
         template, title = "entity.html", model.page.title()
     else:
@@ -250,7 +252,9 @@ def href(node: Node, base: str) -> str | None:
     iri = str(node)
     if not isinstance(node, URIRef):
         return None
-    if iri.startswith(base):  # one the store kept though it is no IRI (`<…a b>`) has no page to link to
+    # Under the base but for a local part starting with "/", which would make a link "//host…" to another site (that
+    # IRI links as it is); one the store kept though it is no IRI (`<…a b>`) has no page to link to.
+    if iri.startswith(base) and not iri[len(base) :].startswith("/"):
         return f"{request.script_root}/{quote(iri[len(base) :], safe=SAFE)}" if description.is_iriref(iri) else None
     return iri if urlsplit(iri).scheme in ("http", "https") else None
 

@@ -87,9 +87,10 @@ def _results(text: str, limit: int) -> dict[str, Any]:
 
 
 def _json(body: dict[str, Any]) -> Response:
-    """A JSON answer; its labels follow the language, so it varies by Accept-Language too."""
+    """A JSON answer; its labels follow the language, so it varies by Accept-Language too, and by Accept (the search
+    page's URL answers JSON or HTML by it)."""
     response = jsonify(body)
-    response.vary.add("Accept-Language")
+    response.vary.update(("Accept", "Accept-Language"))
     return response
 
 

@@ -3,6 +3,7 @@ labels in a column on the left; narrow: each label above its marks) so the pictu
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,6 +20,10 @@ DISPUTED_CHARS = 14  # " (contestée)" and the separators
 LINE = 16  # a line of text added to a row whose date fits beside its marks on neither side
 YEAR_WIDTH = 34  # room a year needs on the axis
 STAGGER = 6.0  # vertical distance between the marks of disputed values
+# Months between ticks, the smallest giving at most MAX_TICKS: a span of centuries (a date in year 1 or 9999 is a
+# valid xsd:date) gets a tick a decade or more rather than one a month.
+TICK_STEPS = (1, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000)
+MAX_TICKS = 240
 
 
 @dataclass(frozen=True)
@@ -119,25 +124,43 @@ def _scale(items: list[Item], frame: Frame) -> _Scale:
     """Whole months from the earliest date to the latest."""
     whens = [w for i in items for w in (*i.starts, *i.ends)] or [When(date.today(), date.today(), "day", "")]
     first, last = min(w.first for w in whens), max(w.last for w in whens)
-    stop = (last.replace(day=1) + timedelta(days=32)).replace(day=1)
+    stop = _month(_index(last) + 1)
     left = frame.label_width + frame.pad if frame.label_width else frame.pad
     return _Scale(first.replace(day=1), stop, left, frame.width - frame.pad)
 
 
 def _ticks(scale: _Scale) -> tuple[Tick, ...]:
-    """A tick on the first day of each month; years written where there is room for them."""
-    days, day = [], scale.first
-    while day <= scale.stop:
-        days.append(day)
-        day = (day + timedelta(days=32)).replace(day=1)
+    """A tick on the first day of the first month and of every month a whole number of steps from year 1 (each
+    month, or every few months or years on a long span); years written where there is room for them."""
+    start, end = _index(scale.first), _index(scale.stop)
+    step = next((s for s in TICK_STEPS if (end - start) // s <= MAX_TICKS), TICK_STEPS[-1])
+    days = [_month(m) for m in (start, *range(start - start % step + step, end + 1, step))]
     januaries = [scale.x(d) for d in days if d.month == 1]
-    ticks = []
+    ticks, written = [], -float(YEAR_WIDTH)
     for d in days:
         x = scale.x(d)
-        room = min((j - x for j in januaries if j > x), default=scale.right - x)
-        labelled = (d.month == 1 or d == scale.first) and min(room, scale.right - x) >= YEAR_WIDTH
+        after = bisect_right(januaries, x)  # a first month other than January gives way to the next January
+        ahead = januaries[after] - x if d.month != 1 and after < len(januaries) else YEAR_WIDTH
+        room = min(ahead, scale.right - x, x - written)
+        labelled = (d.month == 1 or d == scale.first) and room >= YEAR_WIDTH
+        written = x if labelled else written
         ticks.append(Tick(x, d.year, d.month, labelled))
     return tuple(ticks)
+
+
+def _index(day: date) -> int:
+    """The month of `day` counted from January of year 0."""
+    return day.year * 12 + day.month - 1
+
+
+def _month(index: int) -> date:
+    """The first day of a month counted by `_index`; the last day the calendar knows past December 9999."""
+    return date(index // 12, index % 12 + 1, 1) if index < _index(date.max) + 1 else date.max
+
+
+def _after(day: date) -> date:
+    """The day after `day` (where a range of days ends on the axis), or `day` itself at the calendar's end."""
+    return day + timedelta(days=1) if day < date.max else day
 
 
 def _row(item: Item, top: float, scale: _Scale, frame: Frame) -> Row:
@@ -147,7 +170,7 @@ def _row(item: Item, top: float, scale: _Scale, frame: Frame) -> Row:
     if len(starts) > 1:
         marks.insert(0, Mark("link", scale.x(starts[0].first), scale.x(starts[-1].first), True))
     if ends:
-        marks.insert(0, Mark("span", scale.x(starts[0].first), scale.x(ends[-1].last + timedelta(days=1))))
+        marks.insert(0, Mark("span", scale.x(starts[0].first), scale.x(_after(ends[-1].last))))
     room = CHAR * (DATE_CHARS * (len(starts) + len(ends)) + (DISPUTED_CHARS if item.disputed else 0))
     x2, x1 = max(m.x2 for m in marks) + 8, min(m.x1 for m in marks) - 8
     above = not frame.label_width
@@ -165,4 +188,4 @@ def _mark(when: When, scale: _Scale, disputed: bool, dy: float) -> Mark:
     x1 = scale.x(when.first)
     if when.precision == "day":
         return Mark("day", x1, x1, disputed, dy)
-    return Mark("range", x1, scale.x(when.last + timedelta(days=1)), disputed, dy)
+    return Mark("range", x1, scale.x(_after(when.last)), disputed, dy)

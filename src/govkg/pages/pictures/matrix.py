@@ -10,13 +10,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from govkg.namespaces import PREFIXES
 from govkg.pages.description import iri_ref
-from govkg.pages.pictures.names import Named, Select, named, rows, values
+from govkg.pages.pictures.names import Named, Select, named, prefixed, rows, values
 
 __all__ = ["KINDS", "SORTS", "Cell", "Matrix", "Quote", "View", "arrange", "matrix", "table", "token"]
 
-_PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("gk", "org", "rdf", "oa", "prov"))
+_PREFIXES = ("gk", "org", "rdf", "oa", "prov")  # the prefixes the queries use
 # Each kind of cell: a pattern binding ?actor, ?column (the instrument), ?via (the act or commitment the cell
 # links to) and ?s ?p ?o, the fact whose sourced claims quote it. {inferred} is the inferred graph: a cell says
 # what a source states, never what the reasoner derived from it.
@@ -35,11 +34,11 @@ KINDS: dict[str, str] = {
     "endorsed": "GRAPH ?g { ?actor gk:endorses ?column } FILTER(?g != {inferred}) "
     "BIND(?actor AS ?s) BIND(gk:endorses AS ?p) BIND(?column AS ?o)",
 }
-_CELLS = _PREFIXES + (
+_CELLS = (
     "SELECT DISTINCT ?actor ?column ?via ?claim WHERE {{ {pattern} "
     "OPTIONAL {{ ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }} }}"
 )
-_QUOTES = _PREFIXES + (
+_QUOTES = (
     "SELECT ?claim ?exact ?prefix ?suffix ?doc WHERE {{ VALUES ?claim {{ {claims} }} "
     "?claim oa:hasTarget/oa:hasSelector ?selector . ?selector oa:exact ?exact "
     "OPTIONAL {{ ?selector oa:prefix ?prefix }} OPTIONAL {{ ?selector oa:suffix ?suffix }} "
@@ -108,6 +107,7 @@ class View:
 
 def matrix(select: Select, base: str) -> Matrix:
     """Query the dataset for every cell, with names and quotes."""
+    select = prefixed(select, base, *_PREFIXES)
     inferred = iri_ref(base + "graph/inferred")
     found: dict[tuple[str, str, str, str | None], list[str]] = defaultdict(list)
     for kind, pattern in KINDS.items():

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from govkg.namespaces import PREFIXES, rebase_iri
 from govkg.pages.description import iri_ref
 
-__all__ = ["Labels", "Named", "Select", "cell", "named", "rows", "values"]
+__all__ = ["Labels", "Named", "Select", "cell", "named", "prefixed", "rebased", "rows", "values"]
 
 Select = Callable[[str], list[list[Node | None]]]
 Labels = dict[str, str]  # language tag → text
+V = TypeVar("V")
 
 _LABELS = (
     "SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {nodes} }} "
@@ -32,6 +35,18 @@ class Named:
     labels: Labels
     short: Labels
     classes: tuple[str, ...] = ()
+
+
+def prefixed(select: Select, base: str, *names: str) -> Select:
+    """`select` with PREFIX lines for govkg's prefixes `names` before each query, rebased on `base`: the data's
+    ontology IRIs follow the configured base IRI like its entities."""
+    head = "".join(f"PREFIX {p}: <{rebase_iri(PREFIXES[p], base)}>\n" for p in names)
+    return lambda query: select(head + query)
+
+
+def rebased(table: dict[str, V], base: str) -> dict[str, V]:
+    """A table keyed by govkg IRIs with its keys rebased on `base`."""
+    return {rebase_iri(key, base): value for key, value in table.items()}
 
 
 def values(iris: Iterable[str]) -> str:

@@ -12,9 +12,9 @@ from govkg.namespaces import GK
 from govkg.pages.description import iri_ref
 from govkg.pages.pictures.layout import force
 from govkg.pages.pictures.matrix import Matrix
-from govkg.pages.pictures.names import Named, Select, named, rows
+from govkg.pages.pictures.names import Named, Select, named, rebased, rows
 
-__all__ = ["GROUPS", "SIZE", "Link", "Network", "Node", "network"]
+__all__ = ["GROUPS", "MAX_NODES", "SIZE", "Link", "Network", "Node", "most_linked", "network"]
 
 # The classes whose members are nodes, and the group each gives (the first found, in this order, wins).
 GROUPS = {
@@ -24,6 +24,9 @@ GROUPS = {
     str(GK.Actor): "actor",
 }
 SIZE = (1100.0, 760.0)  # the drawing's box
+# Nodes drawn at most, the most linked first: the layout costs the square of the nodes per round (200 take 3 s
+# once per data generation; 2,000 would take minutes), and more would not read in the box anyway.
+MAX_NODES = 200
 MARGIN = (80.0, 30.0)  # room for the labels of the outermost nodes
 LABEL_CHAR = 6.2  # mean advance of an 11 px character
 LABEL_CHARS = 24  # labels are cut to this many characters
@@ -75,19 +78,29 @@ class Network:
 def network(select: Select, base: str, cells: Matrix) -> Network:
     """Query the dataset for the nodes and facts, add the matrix's cells, and lay the nodes out."""
     groups: dict[str, str] = {}
-    query = _NODES.format(classes=", ".join(iri_ref(c) for c in GROUPS))
-    for node, cls in sorted(rows(select, query), key=lambda r: list(GROUPS).index(r[1] or "")):
+    classes = rebased(GROUPS, base)
+    query = _NODES.format(classes=", ".join(iri_ref(c) for c in classes))
+    for node, cls in sorted(rows(select, query), key=lambda r: list(classes).index(r[1] or "")):
         if node and cls:
-            groups.setdefault(node, GROUPS[cls])
+            groups.setdefault(node, classes[cls])
     facts = rows(select, _FACTS.format(asserted=iri_ref(base + "graph/asserted")))
     links = {Link(a, b, p) for a, p, b in facts if a in groups and b in groups and a != b and p}
     links |= {Link(c.actor, c.column, c.kind, True) for c in cells.cells if c.actor in groups and c.column in groups}
-    ordered = tuple(sorted(links, key=lambda k: (k.source, k.target, k.relation)))
+    ordered = most_linked(tuple(sorted(links, key=lambda k: (k.source, k.target, k.relation))), MAX_NODES)
     degree = Counter(n for k in ordered for n in (k.source, k.target))
     where = force(list(degree), [(k.source, k.target) for k in ordered], SIZE, MARGIN)
     nodes = [Node(n, groups[n], *where[n], round(4 + 2 * math.sqrt(degree[n]), 1)) for n in sorted(degree)]
     names = named(select, base, {*degree, *(k.relation for k in ordered if not k.kind)})
     return Network(_labelled(nodes, names, degree), ordered, names)
+
+
+def most_linked(links: tuple[Link, ...], most: int) -> tuple[Link, ...]:
+    """The links between the `most` nodes with the most links (then by IRI), in their order."""
+    degree = Counter(n for k in links for n in (k.source, k.target))
+    if len(degree) <= most:
+        return links
+    kept = set(sorted(degree, key=lambda n: (-degree[n], n))[:most])
+    return tuple(k for k in links if k.source in kept and k.target in kept)
 
 
 def _labelled(nodes: list[Node], names: dict[str, Named], degree: Counter[str]) -> tuple[Node, ...]:

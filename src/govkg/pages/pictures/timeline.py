@@ -8,9 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from govkg.namespaces import GK, PREFIXES
+from govkg.namespaces import GK
 from govkg.pages.pictures.dates import When, parse, precise
-from govkg.pages.pictures.names import Named, Select, named, rows, values
+from govkg.pages.pictures.names import Named, Select, named, prefixed, rebased, rows, values
 
 __all__ = ["LANES", "Dated", "Item", "Timeline", "timeline"]
 
@@ -28,29 +28,27 @@ LANE_OF = {"launched": "launch"}  # milestones not in the instrument lane
 # A milestone from a dated act says more than the bare relation to its event (the act gives its own date).
 SUPERSEDED_BY = {"adopted": {"adopted"}, "made": {"adopted", "signed"}}
 
-_PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("gk", "schema", "rdf", "prov", "dct"))
-_EVENTS = _PREFIXES + (
+_PREFIXES = ("gk", "schema", "rdf", "prov", "dct")  # the prefixes the queries use
+_EVENTS = (
     "SELECT DISTINCT ?e ?parent WHERE { ?e a gk:Event FILTER(isIRI(?e)) "
     "OPTIONAL { ?e schema:superEvent ?parent . ?parent a gk:Event } }"
 )
-_ACCOUNTS = _PREFIXES + (
+_ACCOUNTS = (
     "SELECT DISTINCT ?act ?account ?type ?instrument ?event WHERE { "
     "?account gk:accountOf ?act ; gk:endorsedInstrument ?instrument ; a ?type "
     "FILTER(?type IN (gk:Adoption, gk:Signature)) OPTIONAL { ?account gk:atEvent ?event } }"
 )
-_AT_EVENT = _PREFIXES + (
+_AT_EVENT = (
     "SELECT DISTINCT ?thing ?p ?event WHERE { ?thing ?p ?event "
     "FILTER(?p IN (gk:adoptedAt, gk:launchedAt, gk:presentedAt, gk:madeAt)) "
     "?thing a gk:Instrument . ?event a gk:Event }"
 )
-_DATES = _PREFIXES + (
+_DATES = (
     "SELECT DISTINCT ?s ?p ?v ?doc WHERE {{ VALUES ?s {{ {subjects} }} ?s ?p ?v "
     "FILTER(?p IN (schema:startDate, schema:endDate, dct:date)) "
     "OPTIONAL {{ ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?v ; prov:wasDerivedFrom ?doc }} }}"
 )
-_DISAGREEMENTS = _PREFIXES + (
-    "SELECT DISTINCT ?d ?r ?p WHERE { ?d a gk:Disagreement ; gk:aboutResource ?r ; gk:aboutProperty ?p }"
-)
+_DISAGREEMENTS = "SELECT DISTINCT ?d ?r ?p WHERE { ?d a gk:Disagreement ; gk:aboutResource ?r ; gk:aboutProperty ?p }"
 
 
 @dataclass(frozen=True)
@@ -114,14 +112,15 @@ class Timeline:
 
 def timeline(select: Select, base: str) -> Timeline:
     """Query the dataset for the timeline."""
+    select = prefixed(select, base, *_PREFIXES)
     events = {e: p for e, p in rows(select, _EVENTS) if e}
     accounts = rows(select, _ACCOUNTS)
     dates = _dates(select, {*events, *(a[1] for a in accounts if a[1])})
     disputes = {(r, p): d for d, r, p in rows(select, _DISAGREEMENTS) if d and r and p}
     items = _events(events, dates, disputes)
     by_event = {i.iri: i for i in items}
-    items += _acts(accounts, dates, by_event, disputes)
-    items += _at_events(rows(select, _AT_EVENT), by_event, items)
+    items += _acts(accounts, dates, by_event, disputes, rebased(ACTS, base))
+    items += _at_events(rows(select, _AT_EVENT), by_event, items, rebased(AT_EVENT, base))
     items.sort(key=lambda i: (LANES.index(i.lane), min((d.when.first for d in i.start), default=date.max), i.iri))
     mentioned = {n for i in items for n in (i.iri, i.link, i.parent, i.disagreement) if n}
     mentioned |= {n for i in items for d in (*i.start, *i.end) for n in (*d.sources, d.via) if n}
@@ -163,14 +162,16 @@ def _acts(
     dates: dict[tuple[str, str], list[Dated]],
     events: dict[str, Item],
     disputes: dict[tuple[str, str], str],
+    acts: dict[str, str],
 ) -> list[Item]:
-    """A row per endorsement act and instrument: the dates its accounts give, else those of their events."""
+    """A row per endorsement act and instrument: the dates its accounts give, else those of their events (`acts`:
+    ACTS rebased)."""
     grouped: dict[tuple[str, str, str], list[Dated]] = defaultdict(list)
     at: dict[tuple[str, str, str], str] = {}
     for act, account, kind, instrument, event in sorted(accounts, key=lambda r: tuple(c or "" for c in r)):
         if not (act and account and kind and instrument):
             continue
-        key = (act, instrument, ACTS[kind])
+        key = (act, instrument, acts[kind])
         own = dates.get((account, DATE), [])
         grouped[key] += own or [Dated(d.when, d.sources, event) for d in _start(events.get(event or ""))]
         if event:
@@ -183,13 +184,15 @@ def _acts(
     return items
 
 
-def _at_events(found: list[tuple[str | None, ...]], events: dict[str, Item], items: list[Item]) -> list[Item]:
+def _at_events(
+    found: list[tuple[str | None, ...]], events: dict[str, Item], items: list[Item], at_event: dict[str, str]
+) -> list[Item]:
     """A row per instrument and event it was launched, presented, adopted or made at (dated by the event), unless
-    a dated act already gives that milestone."""
+    a dated act already gives that milestone (`at_event`: AT_EVENT rebased)."""
     acts = {(i.iri, i.kind) for i in items if i.lane == "instrument" and i.dated}
     rows_ = []
     for thing, relation, event in sorted(found, key=lambda r: tuple(c or "" for c in r)):
-        kind = AT_EVENT.get(relation or "")
+        kind = at_event.get(relation or "")
         if not (thing and kind and event) or any((thing, k) in acts for k in SUPERSEDED_BY.get(kind, ())):
             continue
         at = events.get(event)

@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 
 import pycountry
 
-from govkg.namespaces import PREFIXES
 from govkg.pages.description import iri_ref
-from govkg.pages.pictures.names import Named, Select, named, rows
+from govkg.pages.pictures.names import Named, Select, named, prefixed, rows
 
 __all__ = ["ROLES", "Actor", "WorldMap", "world"]
 
-_PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("gk", "schema"))
+_PREFIXES = ("gk", "schema")  # the prefixes the queries use
 # The roles an actor plays, most telling first (a state is coloured by its first), each a pattern binding ?actor
 # and ?via (the event, act, commitment or instrument it plays the role through). {inferred}: the inferred graph.
 ROLES: dict[str, str] = {
@@ -29,8 +28,8 @@ ROLES: dict[str, str] = {
     "participant": "{ ?actor gk:participatesIn ?via } UNION { ?d gk:represents ?actor ; gk:participatesIn ?via }",
     "home": "?via gk:country ?actor",
 }
-_ROLE = _PREFIXES + "SELECT DISTINCT ?actor ?via WHERE {{ {pattern} . ?actor a gk:Actor FILTER(isIRI(?via)) }}"
-_STATES = _PREFIXES + (
+_ROLE = "SELECT DISTINCT ?actor ?via WHERE {{ {pattern} . ?actor a gk:Actor FILTER(isIRI(?via)) }}"
+_STATES = (
     "SELECT DISTINCT ?s ?alpha2 ?alpha3 ?numeric WHERE { ?s a gk:State FILTER(isIRI(?s)) "
     "OPTIONAL { ?s gk:iso3166Alpha2 ?alpha2 } OPTIONAL { ?s gk:iso3166Alpha3 ?alpha3 } "
     "OPTIONAL { ?s gk:iso3166Numeric ?numeric } }"
@@ -80,6 +79,7 @@ class WorldMap:
 
 def world(select: Select, base: str) -> WorldMap:
     """Query the dataset for the states, their codes and every actor's roles."""
+    select = prefixed(select, base, *_PREFIXES)
     inferred = iri_ref(base + "graph/inferred")
     roles: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for role, pattern in ROLES.items():

@@ -35,9 +35,10 @@
     return best === null ? null : best + ":" + iri.slice(spaces[best].length);
   }
 
-  /* Where a result links an IRI: IRIs under the base IRI to this server's pages, other http(s) IRIs as they are. */
+  /* Where a result links an IRI: IRIs under the base IRI to this server's pages, other http(s) IRIs as they are
+     (so is one whose local part starts with "/": its link would be "//host…", another site). */
   function localHref(iri) {
-    if (iri.indexOf(settings.base) === 0) {
+    if (iri.indexOf(settings.base) === 0 && iri.charAt(settings.base.length) !== "/") {
       var rest = iri.slice(settings.base.length).replace(SAFE, encodeURIComponent);
       var cut = rest.indexOf("#") < 0 ? rest.length : rest.indexOf("#");
       var query = settings.lang ? "?lang=" + settings.lang : "";
@@ -129,8 +130,33 @@
     [".select_table > span", "text", messages.tableView],
     [".select_response > span", "text", messages.responseView],
     [".tabsRow > .addTab", "aria-label", messages.addTab],
-    [".tabsRow > .addTab", "title", messages.addTab]
+    [".tabsRow > .addTab", "title", messages.addTab],
+    [".yasqe_queryButton", "aria-label", messages.run],
+    [".yasqe_queryButton", "title", messages.run],
+    [".closeTab", "title", messages.closeTab],
+    [".select_table", "aria-label", messages.tableLabel],
+    [".select_table", "title", messages.tableView],
+    [".select_response", "aria-label", messages.responseLabel],
+    [".select_response", "title", messages.responseView],
+    [".yasr_downloadIcon", "aria-label", messages.download],
+    [".yasr_downloadIcon", "title", messages.download],
+    [".tableSizer option[value='-1']", "text", messages.all],
+    [".dt-paging nav", "aria-label", messages.paging]
   ];
+
+  /* YASR's line above the results ("20 results in 0.04 seconds" in its code), in the page's language. */
+  Yasr.prototype.updateResponseInfo = function () {
+    var text = "", lang = document.documentElement.lang;
+    this.dataElement.classList.toggle("empty", !this.results);
+    if (this.results) {
+      var rows = this.results.getBindings(), ms = this.results.getResponseTime();
+      var count = rows && (rows.length === 1 ? messages.rowsOne : messages.rowsMany);
+      if (rows) text = count.replace("{n}", rows.length.toLocaleString(lang));
+      if (ms) text = (text || messages.answer) + " " + messages.time.replace("{s}", (ms / 1000).toLocaleString(lang));
+    }
+    this.dataElement.innerText = text;
+  };
+
   function repair() {
     var list = root.querySelector(".tabsList"), add = list && list.querySelector(".addTab");
     if (add) {
@@ -193,6 +219,7 @@
   Promise.resolve(Yasqe.Autocompleters.prefixes.get({ config: { prefixCcApi: null } })).then(function (bundled) {
     Yasqe.registerAutocompleter(prefixCompleter(bundled));
     yasgui = new Yasgui(root, {
+      autofocus: false, // focus stays where the keyboard user is (Tab in the editor indents: Esc, then Tab, leaves it)
       persistenceId: settings.storage,
       tabName: messages.tab,
       endpointCatalogueOptions: { getData: function () { return []; }, keys: [] },
