@@ -206,3 +206,8 @@ def test_resource_pages_name_nodes_in_the_chosen_language(client: FlaskClient, p
         for lang, page in pages.items():
             shown_as = f"<h1>{escape(labels[lang])}</h1>" if node == iri else f">{escape(labels[lang])}</a>"
             assert shown_as in page, (node, lang)
+
+
+def test_every_group_of_a_resource_page_has_a_message() -> None:
+    for group in (*(name for _, name in GROUPS), PARTS):
+        assert f"resource.group.{group}" in MESSAGES

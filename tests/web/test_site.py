@@ -19,7 +19,7 @@ def test_results_links_keep_an_explicit_language(client: FlaskClient) -> None:
 
 
 def test_datatypes_show_as_prefixed_names(client: FlaskClient) -> None:
-    query = 'SELECT ?n WHERE { BIND(3 AS ?n) }'
+    query = "SELECT ?n WHERE { BIND(3 AS ?n) }"
     page = client.get("/sparql", query_string={"query": query, "format": "html"}).get_data(as_text=True)
     assert "^^xsd:integer" in page and "XMLSchema#integer" not in page
 
