@@ -7,6 +7,7 @@ while one runs no other test does, so their thresholds never depend on what the 
 other test holds a shared lock while it runs (set-up and tear-down included); an `alone` test holds it exclusively.
 The lock prefers the `alone` side: once one waits, no new test starts until it has run. Tests that use a
 module-scoped fixture run on the worker that runs the rest of their module, so that the fixture is made once.
+Tests marked `long` (tens of seconds) are handed out before the other single tests.
 
 The summaries plugins print after a run (the client matrix, the W3C tally: plugins named `govkg-...`) are written
 in the worker that ran their tests (each in one xdist group) and printed by the controller.
@@ -35,8 +36,9 @@ __all__ = [
     "pytest_xdist_auto_num_workers",
 ]
 
-WORKERS = 3  # two cores; many tests wait on servers and subprocesses, so a third process keeps both busy
+WORKERS = 4  # two cores; many tests wait on servers and subprocesses, so more processes keep both busy
 ALONE = "alone"
+LONG = "long"
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
@@ -49,12 +51,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """In a worker (`--dist loadgroup`): each test's xdist group in its node id, where the controller reads it.
     pytest-xdist 3.8 writes it where pytest 9.2 no longer looks (pytest-dev/pytest-xdist#1386); this does it as the
     proposed fix (#1388) does, and nothing once the id has it."""
-    if not config.getvalue("loadgroup"):
+    if not config.getoption("loadgroup", default=False):
         return
     for item in items:
         group = _group(item)
         if group and "@" not in item.nodeid.rsplit("]", 1)[-1]:
             item._id = NodeId.parse(f"{item.nodeid}@{group}")  # type: ignore[attr-defined]
+    # xdist hands out groups first (the largest first), then single tests in this order: the `long` ones first,
+    # so that none of them starts last and keeps the run going alone.
+    items.sort(key=lambda item: item.get_closest_marker(LONG) is None)
 
 
 def _group(item: pytest.Item) -> str | None:

@@ -28,6 +28,7 @@ def _build_in_subprocess(root: Path, out: Path, seed: str, *extra: str) -> subpr
     )
 
 
+@pytest.mark.long
 def test_two_builds_are_byte_identical(root: Path, built: Path, tmp_path: Path) -> None:
     """The session's build (this process, whatever ran before it) and `govkg build` in a process with another hash
     seed write the same bytes."""
@@ -52,6 +53,7 @@ def broken_project(root: Path, tmp_path: Path) -> Path:
     return copy
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("command", [["build", "--out", "OUT"], ["validate"]])
 def test_broken_data_fails_naming_focus_path_and_constraint(
     broken_project: Path, tmp_path: Path, runner, command: list[str]
@@ -78,6 +80,7 @@ def test_statistics_report_full_quote_coverage(project_build: Build) -> None:
     assert stats["entities_by_class"]["gk:State"] == 12
 
 
+@pytest.mark.long
 def test_base_iri_is_configurable(root: Path, tmp_path: Path) -> None:
     done = _build_in_subprocess(root, tmp_path / "out", "0", "--base-iri", "http://example.org/kg/")
     assert done.returncode == 0, done.stderr

@@ -178,6 +178,7 @@ def test_a_writable_server_needs_a_store_and_tokens(tmp_path: Path) -> None:
         create_app({"PROJECT": False, "WRITABLE": True, "STORE": str(tmp_path / "s"), "WRITE_TOKENS": "alice:short"})
 
 
+@pytest.mark.long
 def test_writes_survive_sigkill_whole_or_not_at_all(tmp_path: Path) -> None:
     """200 writes of three triples each, the server killed with SIGKILL at random moments and restarted on the same
     store: every acknowledged write is there after, and no write is there in part."""
@@ -241,6 +242,7 @@ INSERT DATA { GRAPH <https://w3id.org/govkg/graph/edits> {
   gkd:editor-alice a gk:Editor ; rdfs:label "Alice" . } }"""
 
 
+@pytest.mark.long
 def test_edits_round_trip_through_pull_and_build(built: Path, root: Path, tmp_path: Path, runner: Any) -> None:
     """A project store: built graphs are refused, the editors' graph is written (with an editor's statement), and
     `govkg pull` + `govkg build` give a dataset holding the same edits."""
@@ -267,6 +269,7 @@ def test_edits_round_trip_through_pull_and_build(built: Path, root: Path, tmp_pa
     assert isomorphic(built_again.graphs["edits"], pulled["edits"])
 
 
+@pytest.mark.long
 def test_the_inferred_graph_follows_a_write(built: Path, root: Path, tmp_path: Path) -> None:
     """OWL RL consequences of a hand-written fact land in the inferred graph with the write (the build's
     reasoner, for the resources the change touches)."""
