@@ -84,12 +84,12 @@ class Routes:
         self.app = app
 
     def url(self, endpoint: str, values: dict[str, str]) -> str:
-        """The path of `endpoint`; skips the test, naming the endpoint, when no blueprint serves it yet."""
+        """The path of `endpoint`; fails the test, naming the endpoint, when no blueprint serves it."""
         with self.app.test_request_context():
             try:
                 return self.app.url_for(endpoint, **values)
             except BuildError:
-                pytest.skip(f"endpoint {endpoint} is not registered yet")
+                pytest.fail(f"endpoint {endpoint} is not registered")
 
     def endpoint(self, url: str) -> str | None:
         """The endpoint a local URL goes to, if any."""
@@ -102,7 +102,7 @@ class Routes:
     def linked(self, page: Page, prefix: str, index: str) -> list[str]:
         """The links in `index`'s main content to endpoints starting with `prefix` (other than `index`)."""
         if not any(e.startswith(prefix) and e != index for e in self.app.view_functions):
-            pytest.skip(f"no endpoint {prefix}* is registered yet (besides {index})")
+            pytest.fail(f"no endpoint {prefix}* is registered (besides {index})")
         page.goto(self.url(index, {}))
         hrefs: list[str] = page.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)")
         found = [h for h in dict.fromkeys(hrefs) if (self.endpoint(h) or "").startswith(prefix)]
