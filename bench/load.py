@@ -15,7 +15,7 @@ import statistics
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,6 +124,39 @@ def drive(url: str, plan: Sequence[Request], concurrency: int, timeout: float = 
     return samples, time.perf_counter() - start
 
 
+def drive_for(
+    url: str, make: Callable[[int], Request], concurrency: int, seconds: float, timeout: float = 60.0
+) -> tuple[list[Sample], float]:
+    """Send `make(i)` for i = 0, 1, ... over `concurrency` threads until `seconds` have passed; every request
+    started is awaited, so the wall-clock time covers all the work the server was given."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    samples: list[Sample] = []
+    counter, lock = itertools.count(), threading.Lock()
+    barrier = threading.Barrier(concurrency + 1)
+    end = [0.0]
+
+    def client() -> None:
+        conn = connect(host, port, timeout)
+        mine: list[Sample] = []
+        barrier.wait()
+        while time.perf_counter() < end[0]:
+            mine.append(fetch(conn, make(next(counter))))
+        conn.close()
+        with lock:
+            samples.extend(mine)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    start = time.perf_counter()
+    end[0] = start + seconds
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    return samples, time.perf_counter() - start
+
+
 def check_sizes(samples: list[Sample], reference: dict[str, int] | None = None) -> None:
     """Mark as errors non-200 statuses, empty bodies and bodies off their label's reference size."""
     ref = dict(reference or {})
@@ -154,6 +187,7 @@ def stats(samples: list[Sample], wall: float) -> dict[str, Any]:
         "rps": round(len(samples) / wall, 1) if wall else 0.0,
         "p50_ms": round(1000 * statistics.median(latencies), 2) if latencies else 0.0,
         "p95_ms": round(1000 * percentile(latencies, 95), 2),
+        "p99_ms": round(1000 * percentile(latencies, 99), 2),
         "errors": len(errors),
         "reconnects": sum(s.reconnected for s in samples),
         "error_kinds": sorted(set(errors))[:5],

@@ -50,12 +50,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def spawn(name: str, argv: list[str], port: int, endpoint: str) -> Server:
-    """Start a process in a new session (its own process group), logging to a temporary file."""
+def spawn(name: str, argv: list[str], port: int, endpoint: str, env: dict[str, str] | None = None) -> Server:
+    """Start a process in a new session (its own process group), logging to a temporary file; `env` adds variables."""
     log = Path(tempfile.mkstemp(prefix=f"bench-{name}-", suffix=".log")[1])
     with log.open("wb") as out:
         process = subprocess.Popen(
-            argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, cwd=ROOT
+            argv,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
         )
     return Server(name, port, endpoint, process, log)
 

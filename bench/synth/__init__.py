@@ -1,0 +1,1 @@
+"""A synthetic governance graph in govkg's ontology, for benchmarks (bench/generate.py)."""
