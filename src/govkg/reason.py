@@ -1,4 +1,5 @@
-"""OWL 2 RL closure with owlrl, kept apart from the asserted triples."""
+"""OWL 2 RL closure, kept apart from the asserted triples: govkg.entail's semi-naive rules where they cover the
+input (the same entailments, in a fraction of the time), owlrl's naive fixpoint otherwise."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import owlrl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from govkg import entail
 from govkg.errors import GovkgError
 
-__all__ = ["InconsistencyError", "closure"]
+__all__ = ["InconsistencyError", "closure", "owl_rl"]
 
 ERROR_TYPE = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
 ERROR_TEXT = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
@@ -23,13 +25,12 @@ class InconsistencyError(GovkgError):
 
 def closure(inputs: Iterable[Graph], base: str) -> Graph:
     """Triples OWL 2 RL entails from `inputs` that none of them states, about resources under `base`."""
-    merged = Graph()
+    merged: set[entail.Triple] = set()
     for graph in inputs:
-        merged += graph
-    full = Graph()
-    full += merged
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(full)
-    _raise_on_errors(full)
+        merged.update(graph)
+    full, messages = entail.closure(merged) if entail.supports(merged, base) else owl_rl(merged)
+    if messages:
+        raise InconsistencyError("; ".join(messages))
     inferred = Graph()
     for triple in full:
         if triple not in merged and _keep(triple, base):
@@ -37,11 +38,14 @@ def closure(inputs: Iterable[Graph], base: str) -> Graph:
     return inferred
 
 
-def _raise_on_errors(graph: Graph) -> None:
-    """owlrl records contradictions as error-message nodes rather than raising (owlrl Closure.py)."""
-    messages = sorted(str(m) for node in graph.subjects(RDF.type, ERROR_TYPE) for m in graph.objects(node, ERROR_TEXT))
-    if messages:
-        raise InconsistencyError("; ".join(messages))
+def owl_rl(triples: set[entail.Triple]) -> entail.Entailment:
+    """owlrl's closure of `triples` and the contradictions it records (as error-message nodes, owlrl Closure.py)."""
+    full = Graph()
+    for triple in triples:
+        full.add(triple)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(full)
+    messages = sorted(str(m) for node in full.subjects(RDF.type, ERROR_TYPE) for m in full.objects(node, ERROR_TEXT))
+    return set(full), messages
 
 
 def _keep(triple: tuple, base: str) -> bool:

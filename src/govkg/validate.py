@@ -7,18 +7,28 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import pyoxigraph as ox
 import pyshacl
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDF
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
 from govkg.errors import GovkgError, one_line
 from govkg.namespaces import SH
+from govkg.terms import to_oxigraph
 
 __all__ = ["Report", "ShapesError", "Violation", "validate"]
+
+# A datatype Oxigraph knows nothing of: the mirror's literals compare as rdflib's terms do (no value space, no
+# "a" = "a"^^xsd:string, no canonical forms); the queries it answers never read a literal's text.
+_OPAQUE = ox.NamedNode("urn:govkg:validate:literal")
+_PASS = {"SelectQuery", "Project", "Distinct", "Reduced"}
+_TESTS = {"Builtin_isIRI", "Builtin_isURI", "Builtin_isBLANK", "Builtin_isLITERAL", "Builtin_BOUND", "Builtin_sameTerm"}
+_STRINGS = {"Builtin_STRSTARTS", "Builtin_STRENDS", "Builtin_CONTAINS"}
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,8 @@ class _ParsedOnce(Graph):
         for prefix, namespace in data.namespace_manager.namespaces():
             self.namespace_manager.bind(prefix, namespace, override=True, replace=True)
         self += data
+        self._store: ox.Store | None = None  # made on the first query Oxigraph answers
+        self._terms: dict[Any, Node] = {}
 
     def query(
         self,
@@ -93,11 +105,110 @@ class _ParsedOnce(Graph):
         use_store_provided: bool = True,
         **kwargs: Any,
     ) -> Result:
-        """Graph.query, with a text replaced by its prepared query (prefixes resolved as Graph.query would)."""
+        """Graph.query, with a text replaced by its prepared query (prefixes resolved as Graph.query would); a
+        query with no bindings (a SPARQL target: a whole-graph scan) is answered by Oxigraph when it is in the
+        subset both engines answer alike (`_same_answers`)."""
         if isinstance(query_object, str):
             spaces = tuple(sorted((initNs or dict(self.namespaces())).items()))
-            query_object = _prepared(query_object, spaces, kwargs.get("base"))
+            text, query_object = query_object, _prepared(query_object, spaces, kwargs.get("base"))
+            if initBindings is None and _bound(query_object.algebra) is not None:
+                answer = self._oxigraph(text, dict(spaces), kwargs.get("base"))
+                if answer is not None:
+                    return answer
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+    def add(self, triple: Any) -> Any:
+        """Graph.add; the Oxigraph copy is stale (SHACL rules add triples)."""
+        self._store = None
+        return super().add(triple)
+
+    def addN(self, quads: Any) -> Any:
+        """Graph.addN; the Oxigraph copy is stale."""
+        self._store = None
+        return super().addN(quads)
+
+    def remove(self, triple: Any) -> Any:
+        """Graph.remove; the Oxigraph copy is stale."""
+        self._store = None
+        return super().remove(triple)
+
+    def _oxigraph(self, text: str, spaces: dict[str, Any], base: str | None) -> Result | None:
+        """The rows of a SELECT evaluated by Oxigraph over a copy of the data, or None (a query Oxigraph reads
+        otherwise)."""
+        if self._store is None:
+            self._store, self._terms = _mirror(self)
+        try:
+            solutions = self._store.query(text, prefixes={k: str(v) for k, v in spaces.items()}, base_iri=base)
+            if not isinstance(solutions, ox.QuerySolutions):
+                return None
+            names = [v.value for v in solutions.variables]
+            rows = [{Variable(n): self._terms[row[n]] for n in names if row[n] is not None} for row in solutions]
+        except (SyntaxError, ValueError, OSError, RuntimeError, KeyError):
+            return None
+        result = Result("SELECT")
+        result.vars, result.bindings = [Variable(n) for n in names], rows  # type: ignore[assignment]
+        return result
+
+
+def _mirror(graph: Graph) -> tuple[ox.Store, dict[Any, Node]]:
+    """An in-memory Oxigraph store holding `graph`'s triples (each literal an opaque one), and its terms back."""
+    store, ox_terms = ox.Store(), dict[Node, Any]()
+    for triple in graph:
+        for term in triple:
+            if term not in ox_terms:
+                ox_terms[term] = _opaque(len(ox_terms)) if isinstance(term, Literal) else to_oxigraph(term)
+        s, p, o = (ox_terms[t] for t in triple)
+        store.add(ox.Quad(s, p, o))
+    return store, {v: k for k, v in ox_terms.items()}
+
+
+def _opaque(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=_OPAQUE)
+
+
+def _bound(node: Any) -> frozenset[Variable] | None:
+    """The variables every solution of this (algebra) pattern binds, or None when Oxigraph might answer it
+    otherwise than rdflib: only basic graph patterns without literals or paths, joins, unions and filters."""
+    name = getattr(node, "name", None)
+    if name in _PASS and not dict.get(node, "datasetClause"):
+        return _bound(node["p"])
+    if name == "BGP":
+        terms = [t for triple in node["triples"] for t in triple]
+        return frozenset(t for t in terms if isinstance(t, Variable)) if all(
+            isinstance(t, URIRef | BNode | Variable) for t in terms) else None  # fmt: skip
+    parts = [_bound(dict.get(node, k)) for k in ("p1", "p2", "p")] if name in ("Join", "Union", "Filter") else [None]
+    known = [b for b in parts if b is not None]
+    if name == "Filter":
+        return known[0] if known and _test(node["expr"], known[0], frozenset()) else None
+    if len(known) != 2:
+        return None
+    return known[0] | known[1] if name == "Join" else known[0] & known[1]
+
+
+def _test(e: Any, bound: frozenset[Variable], iris: frozenset[Variable]) -> bool:
+    """Whether a filter never reads a literal's text or value and never errs in one engine only: &&, ||, !,
+    term tests on bound variables, and STRSTARTS/STRENDS/CONTAINS on the STR of IRIs (`iris`: variables an
+    enclosing && tests with isIRI, so that the whole is false in both engines when they are not IRIs)."""
+    name = e.name if isinstance(e, CompValue) else None
+    if name in ("ConditionalAndExpression", "ConditionalOrExpression"):
+        parts = [e["expr"], *(dict.get(e, "other") or [])]
+        if name == "ConditionalAndExpression":
+            iris |= {
+                p["arg"] for p in parts if isinstance(p, CompValue) and p.name in ("Builtin_isIRI", "Builtin_isURI")
+            }
+        return all(_test(p, bound, iris) for p in parts)
+    if name == "UnaryNot":
+        return _test(e["expr"], bound, iris)
+    if name in _TESTS:
+        args = [dict.get(e, k) for k in ("arg", "arg1", "arg2") if dict.get(e, k) is not None]
+        return all(a in bound or isinstance(a, URIRef) or name == "Builtin_BOUND" for a in args)
+    if name in _STRINGS:
+        return all(_iri_text(dict.get(e, k), bound & iris) for k in ("arg1", "arg2"))
+    return False
+
+
+def _iri_text(e: Any, iris: frozenset[Variable]) -> bool:
+    return isinstance(e, CompValue) and e.name == "Builtin_STR" and (isinstance(e["arg"], URIRef) or e["arg"] in iris)
 
 
 @lru_cache(maxsize=256)
