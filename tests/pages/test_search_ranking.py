@@ -8,7 +8,7 @@ import pytest
 from govkg.engine import Source, open_engine
 from govkg.engine import select as engine_select
 from govkg.namespaces import DEFAULT_BASE
-from govkg.pages.search import RANKS, Catalog, build, search
+from govkg.pages.search import RANKS, Catalog, build, search, top
 from govkg.reconcile.index import build as build_index
 
 DATA = """
@@ -115,3 +115,42 @@ def test_nothing_to_find(catalog: Catalog, text: str) -> None:
 def test_entities_without_a_name_are_not_searchable(catalog: Catalog) -> None:
     assert "unlabelled" not in {entry.id for entry in catalog.entries}
     assert ids(catalog, "freedonia", "fr") == ["only-english"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("Seul declaration", ["decl"]), ("seoul declaraton", ["decl"]), ("Freedomia", ["only-english"])],
+)
+def test_typos_are_forgiven_when_nothing_matches_as_typed(catalog: Catalog, text: str, found: list[str]) -> None:
+    hits = search(catalog, text, "en")
+    assert [(h.entry.id, h.kind) for h in hits] == [(i, "fuzzy") for i in found]
+    assert RANKS.index("fuzzy") == len(RANKS) - 1
+
+
+def test_no_typo_is_guessed_when_a_name_matches(catalog: Catalog) -> None:
+    """A query that matches as typed ("seoul") gets no guessed hits besides."""
+    assert "fuzzy" not in {hit.kind for hit in search(catalog, "seoul", "en")}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("seo", ["seoul", "decl", "summit"]), ("sommet d", ["summit"]), ("united states of", ["usa"]), ("Éta", ["usa"])],
+)
+def test_prefixes_as_a_person_types(catalog: Catalog, text: str, found: list[str]) -> None:
+    assert ids(catalog, text)[: len(found)] == found
+
+
+def test_top_gives_the_total_and_the_first_hits(catalog: Catalog) -> None:
+    every = search(catalog, "seoul", "en")
+    assert top(catalog, "seoul", "en", 2) == (4, every[:2], False)
+    assert top(catalog, "seoul", "en", None) == (4, every, False)
+    assert top(catalog, "  ", "en", 5) == (0, [], False)
+
+
+def test_counting_stops_once_the_hits_are_listed(catalog: Catalog) -> None:
+    """Past `most` entities, the ranks after the hits are not counted: the total is a floor."""
+    every = search(catalog, "seoul", "en")  # exact, prefix, word, substring: one entity each
+    assert top(catalog, "seoul", "en", 2, most=2) == (2, every[:2], True)
+    assert top(catalog, "seoul", "en", 2, most=3) == (3, every[:2], True)
+    assert top(catalog, "seoul", "en", 3, most=2) == (3, every[:3], True)  # the hits come first
+    assert top(catalog, "seoul", "en", 2, most=5) == (4, every[:2], False)  # every rank counted

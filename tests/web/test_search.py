@@ -80,6 +80,7 @@ def test_twin_by_suffix_parameter_or_accept(client: FlaskClient) -> None:
     assert by_suffix == client.get("/search?q=summit&format=json").json
     assert by_suffix == client.get("/search?q=summit", headers={"Accept": "application/json"}).json
     assert by_suffix["total"] == len(by_suffix["results"]) > 3 and by_suffix["query"] == "summit"
+    assert by_suffix["more"] is False  # every entity counted (counting stops at pages.search.MAX_TOTAL)
     for accept in ("application/json", "text/html"):  # one URL, two answers: a cache must key them by Accept
         assert "Accept" in client.get("/search?q=summit", headers={"Accept": accept}).headers["Vary"]
 
@@ -147,3 +148,10 @@ def test_the_index_follows_the_data(small: Flask, tmp_path: Path) -> None:
     app = create_app({"PROJECT": False, "GRAPHS": [f"https://w3id.org/govkg/graph/x={other}"], "QUERY_WORKERS": 0})
     assert app.test_client().get("/search.json?q=francophone").json["total"] == 1
     assert small.test_client().get("/search.json?q=francophone").json["total"] == 0
+
+
+@ONE
+def test_a_typo_still_finds_the_company(client: FlaskClient) -> None:
+    hit = results(client, "Anthorpic")["results"][0]
+    assert (hit["id"], hit["match"]["kind"]) == ("anthropic", "fuzzy")
+    assert results(client, "Seul declaration")["results"][0]["id"] == "seoul-declaration"

@@ -14,6 +14,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from govkg.namespaces import PREFIXES, rebase_iri
+from govkg.reconcile import labels as label_index
+from govkg.reconcile.match import normalise
 from govkg.targets import BY_NAME, IDENTITY_PREDICATES
 
 __all__ = ["LANGS", "Entity", "Index", "Term", "build", "pick", "term_id"]
@@ -72,6 +74,8 @@ class Index:
     entities: dict[str, Entity]
     types: dict[str, Term]
     properties: dict[str, Term]
+    labels: label_index.Labels  # the entities' folded names, owner n being the n-th entity of `entities`
+    ids: tuple[str, ...]  # the keys of `entities`, in its order: by casefolded id (id prefixes bisect it)
 
     @property
     def space(self) -> str:
@@ -126,7 +130,10 @@ def build(select: Select, base: str) -> Index:
     classes = {str(o) for _, p, o in rows if p == RDF.type} | set(supers) | {c for up in supers.values() for c in up}
     types = _types(classes, supers, texts, base)
     predicates = {term_id(str(p), base): str(p) for _, p, _ in rows}
-    return Index(base, entities, types, _properties(entities.values(), predicates, texts, types))
+    properties = _properties(entities.values(), predicates, texts, types)
+    entities = dict(sorted(entities.items(), key=lambda item: (item[0].casefold(), item[0])))
+    labels = label_index.build([normalise(text) for text, _ in e.names] for e in entities.values())
+    return Index(base, entities, types, properties, labels, tuple(entities))
 
 
 def _string(text: str) -> str:

@@ -16,6 +16,7 @@ from rdflib.term import Node
 
 from govkg import __version__
 from govkg.reconcile import match
+from govkg.reconcile.candidates import candidates
 from govkg.reconcile.index import LANGS, Entity, Index
 from govkg.reconcile.query import MAX_BATCH, Query
 
@@ -112,7 +113,9 @@ def reconcile(
     Names are in the language of the label the query is closest to (else `lang`). `check` is called before
     each entity is scored (a deadline's check, which raises to stop)."""
     found: list[Scored] = []
-    for entity in index.entities.values():
+    # A text alone: only the entities the label index relates to it; property values: every entity.
+    scanned = candidates(index, query.text) if query.text and not query.properties else index.entities.values()
+    for entity in scanned:
         if check is not None:
             check()
         if (one := _score(index, entity, query, lang)) is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from govkg.reconcile import match
+from govkg.reconcile import labels, match
 from govkg.reconcile.index import Index
 from govkg.reconcile.query import ALIASES
 from govkg.reconcile.service import entity_json, has_types, type_json
@@ -13,19 +13,35 @@ from govkg.reconcile.service import entity_json, has_types, type_json
 __all__ = ["propose_properties", "suggest_entities", "suggest_properties", "suggest_types"]
 
 
-def suggest_entities(index: Index, prefix: str, types: tuple[str, ...], lang: str) -> list[dict[str, Any]]:
-    """Entities whose id, label or a word of a label starts with `prefix`, closest first."""
+def suggest_entities(
+    index: Index, prefix: str, types: tuple[str, ...], lang: str, page: slice = slice(None)
+) -> list[dict[str, Any]]:
+    """Entities whose id, label or a word of a label starts with `prefix`, closest first: those of `page` (all by
+    default; only those are written out)."""
     found = []
-    for entity in index.entities.values():
-        if types and not has_types(entity, types, "any"):
-            continue
-        rank = _prefix_rank(prefix, entity.id, [label for label, _ in entity.names])
-        if rank is not None:
+    for key, rank in _entity_ranks(index, prefix).items():
+        entity = index.entities[key]
+        if not types or has_types(entity, types, "any"):
             found.append((rank, entity.name(lang).casefold(), entity))
-    return [
-        {**entity_json(e, lang), "notable": [type_json(index, t, lang) for t in e.direct]}
-        for _, _, e in sorted(found, key=lambda f: (f[0], f[1], f[2].id))
-    ]
+    found.sort(key=lambda f: (f[0], f[1], f[2].id))
+    return [{**entity_json(e, lang), "notable": [type_json(index, t, lang) for t in e.direct]} for *_, e in found[page]]
+
+
+def _entity_ranks(index: Index, prefix: str) -> dict[str, int]:
+    """The entities `prefix` suggests, by id, with their ranks as `_prefix_rank` gives them, read from the label
+    index rather than by comparing every entity."""
+    wanted = match.normalise(prefix)
+    if not wanted:
+        return {key: 0 if key == prefix else 4 for key in index.entities}
+    low, high = labels.span(index.ids, prefix.casefold(), key=str.casefold)
+    found = (labels.exact(index.labels, wanted), labels.prefix(index.labels, wanted), labels.word(index.labels, wanted))
+    ranks = {prefix: 0} if prefix in index.entities else {}
+    for rank, slots in enumerate(found):
+        for slot in slots:
+            ranks.setdefault(index.ids[index.labels.owners[slot]], rank)
+    for key in index.ids[low:high]:
+        ranks.setdefault(key, 3)
+    return ranks
 
 
 def suggest_types(index: Index, prefix: str, lang: str) -> list[dict[str, Any]]:

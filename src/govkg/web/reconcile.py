@@ -151,22 +151,22 @@ def propose_properties() -> Response:
     return _json(answer)
 
 
-def _suggest_entities(index: Index, prefix: str, lang: str) -> list[dict[str, Any]]:
-    """Entities, of the `type` parameter if given."""
-    return suggest.suggest_entities(index, prefix, _type_param(index), lang)
+def _suggest_entities(index: Index, prefix: str, lang: str, page: slice) -> list[dict[str, Any]]:
+    """Entities, of the `type` parameter if given (only the page's are written out: there may be thousands)."""
+    return suggest.suggest_entities(index, prefix, _type_param(index), lang, page)
 
 
-def _suggest_types(index: Index, prefix: str, lang: str) -> list[dict[str, Any]]:
+def _suggest_types(index: Index, prefix: str, lang: str, page: slice) -> list[dict[str, Any]]:
     """Types."""
-    return suggest.suggest_types(index, prefix, lang)
+    return suggest.suggest_types(index, prefix, lang)[page]
 
 
-def _suggest_properties(index: Index, prefix: str, lang: str) -> list[dict[str, Any]]:
+def _suggest_properties(index: Index, prefix: str, lang: str, page: slice) -> list[dict[str, Any]]:
     """Properties, of entities of the `type` parameter if given."""
-    return suggest.suggest_properties(index, prefix, _type_param(index), lang)
+    return suggest.suggest_properties(index, prefix, _type_param(index), lang)[page]
 
 
-SUGGEST: dict[str, Callable[[Index, str, str], list[dict[str, Any]]]] = {
+SUGGEST: dict[str, Callable[[Index, str, str, slice], list[dict[str, Any]]]] = {
     "entity": _suggest_entities,
     "type": _suggest_types,
     "property": _suggest_properties,
@@ -183,8 +183,7 @@ def suggestions(kind: str) -> Response:
         raise HttpError(400, f"prefix is longer than {reconcile_query.MAX_TEXT} characters")
     start = (_count("cursor", 0) or 0) + (_count("offset", 0) or 0)  # cursor: 0.2 §6.2; offset: 1.0-draft
     limit = _count("limit") or SUGGEST_LIMIT
-    found = SUGGEST[kind](_index(), prefix, _lang())
-    return _json({"result": found[start : start + limit]})
+    return _json({"result": SUGGEST[kind](_index(), prefix, _lang(), slice(start, start + limit))})
 
 
 def _type_param(index: Index) -> tuple[str, ...]:

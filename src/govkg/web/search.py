@@ -79,11 +79,12 @@ def _hit(hit: search.Hit, catalog: search.Catalog, lang: str) -> dict[str, Any]:
 
 
 def _results(text: str, limit: int) -> dict[str, Any]:
-    """The search's answer as JSON: the query, the number of hits and the first `limit` of them (none for an
-    empty query)."""
+    """The search's answer as JSON: the query, the number of hits (`more`: at least that many, counting stopped)
+    and the first `limit` of them (none for an empty query)."""
     catalog, lang = _catalog(), g.lang
-    hits = search.search(catalog, text, lang) if text else []
-    return {"query": text, "lang": lang, "total": len(hits), "results": [_hit(h, catalog, lang) for h in hits[:limit]]}
+    found = search.top(catalog, text, lang, limit)
+    results = [_hit(h, catalog, lang) for h in found.hits]
+    return {"query": text, "lang": lang, "total": found.total, "more": found.more, "results": results}
 
 
 def _json(body: dict[str, Any]) -> Response:
