@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,7 @@ from flask.testing import FlaskClient
 
 from govkg import cli
 from govkg.build import DATASET_FILE, Build, build, write
-from govkg.engine import ENGINES
+from govkg.engine import FILE_ENGINES
 from govkg.web import create_app
 from parallel import (  # noqa: F401 - hooks: how the suite shares the machine (see parallel.py)
     claim_port,
@@ -33,6 +33,7 @@ from parallel import (  # noqa: F401 - hooks: how the suite shares the machine (
     pytest_testnodedown,
     pytest_xdist_auto_num_workers,
 )
+from remote.fixtures import oxigraph_store, store, virtuoso_store  # noqa: F401 - real stores for any test
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,7 +91,7 @@ def built(project_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Pat
 _apps: dict[str, Flask] = {}
 
 
-@pytest.fixture(params=sorted(ENGINES))
+@pytest.fixture(params=sorted(FILE_ENGINES))
 def app(request: pytest.FixtureRequest, built: Path) -> Flask:
     """The web app over the built dataset, once per engine (flaskr's `app` fixture)."""
     engine = request.param
@@ -221,12 +222,12 @@ class Oxigraph:
             self.process.wait()
 
 
-def start_oxigraph(turtle: str = "", timeout: float = 30) -> Oxigraph:
-    """Start `oxigraph serve` (the `oxigraph` PyPI package) on a free loopback port, loaded with `turtle`."""
+def start_oxigraph(turtle: str = "", timeout: float = 30, options: Sequence[str] = ()) -> Oxigraph:
+    """Start `oxigraph serve OPTIONS` (the `oxigraph` PyPI package) on a free loopback port, loaded with `turtle`."""
     port = free_port()
     binary = Path(sys.executable).parent / "oxigraph"
     process = subprocess.Popen(
-        [str(binary if binary.exists() else "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}"],
+        [str(binary if binary.exists() else "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}", *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -14,7 +14,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from govkg import jsonld
-from govkg.engine import ENGINES, EngineError, Source, open_engine
+from govkg.engine import FILE_ENGINES, EngineError, Source, open_engine
 from govkg.load import LoadError, parse_file
 from govkg.namespaces import DEFAULT_BASE
 
@@ -105,7 +105,7 @@ def test_rdflib_alone_would_have_fetched_it(remote: str) -> None:
     assert Recorder.hits == ["/context.jsonld"]
 
 
-@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize("engine", sorted(FILE_ENGINES))
 def test_engines_load_jsonld_graphs_without_fetching(tmp_path: Path, remote: str, engine: str) -> None:
     good = open_engine(engine, [Source(write(tmp_path, jsonld.context_url()), "http://example.org/g")], DEFAULT_BASE)
     assert good.graphs() == {"http://example.org/g": 1}

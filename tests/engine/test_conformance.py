@@ -15,6 +15,7 @@ import re
 import socket
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph
@@ -23,10 +24,11 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
-from conftest import connections
-from govkg import federation, formats
+from conftest import Oxigraph, connections, start_oxigraph
+from govkg import federation, formats, serialize
 from govkg.engine import (
     ENGINES,
+    REMOTE,
     SERVICE_DATASET,
     CheckedBuffer,
     Deadline,
@@ -39,7 +41,10 @@ from govkg.engine import (
     UpdateRefused,
     open_engine,
 )
+from govkg.engine.files import read_quads
+from govkg.engine.push import push
 from govkg.namespaces import DEFAULT_BASE, graph_iri
+from remote.conftest import holding
 from test_queries import IDS, QUERIES, Table, comparable, expected, needs_inference
 
 SAMPLE = Path(__file__).parents[1] / "resources" / "sample.trig"
@@ -49,23 +54,76 @@ HEADER = re.compile(r"# (default|named|infer): (.*)")
 RESULTS = [name for name in formats.names("results") if name != "table"]
 RDF = formats.names("graph", "dataset")
 _opened: dict[tuple[str, str], Engine] = {}
+_stores: dict[str, Oxigraph] = {}
+NORMALISES = "a store keeps literals in its own canonical forms (Oxigraph: oxigraph/oxigraph#526), not as written"
+VIRTUOSO = "remote-virtuoso"  # the remote engine over Virtuoso, holding the project's build (remote.conftest)
+ONE_DATASET = "Virtuoso holds the project's build only (one store a session): this data's cases run on Oxigraph"
+KINDS = [*sorted(ENGINES), pytest.param(VIRTUOSO, marks=pytest.mark.xdist_group("stores"))]
+
+
+def open_kind(kind: str, path: Path, policy: federation.Policy | None = None) -> Engine:
+    """A new engine of `kind` over one file; the remote engine over an Oxigraph server the file was pushed to."""
+    if kind == VIRTUOSO:
+        pytest.skip(ONE_DATASET)
+    source = Source.store(stored(path)) if kind == REMOTE else Source(path)
+    return open_engine(kind, [source], DEFAULT_BASE, federation=policy)
+
+
+def stored(path: Path) -> str:
+    """The query URL of a real Oxigraph server holding the file (`govkg push`), one per file and session."""
+    if str(path) not in _stores:
+        server = start_oxigraph()
+        try:
+            push(server.url, [Source(path)], DEFAULT_BASE)
+        except Exception:
+            server.stop()
+            raise
+        _stores[str(path)] = server
+    return _stores[str(path)].url
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_stores() -> Iterator[None]:
+    yield
+    for server in _stores.values():
+        server.stop()
+    _stores.clear()
 
 
 def opened(kind: str, path: Path) -> Engine:
     """The engine of `kind` over one file, opened once per session."""
+    if kind == VIRTUOSO and (kind, str(path)) not in _opened:
+        pytest.skip(ONE_DATASET)
     if (kind, str(path)) not in _opened:
-        _opened[(kind, str(path))] = open_engine(kind, [Source(path)], DEFAULT_BASE)
+        _opened[(kind, str(path))] = open_kind(kind, path)
     return _opened[(kind, str(path))]
 
 
-@pytest.fixture(params=sorted(ENGINES))
+def expected_export(kind: str, path: Path, name: str) -> bytes:
+    """What an export of the file gives: the files' quads as written; from a store, its named graphs as a store
+    holding them keeps them (an in-memory Oxigraph store: the same code as the server)."""
+    out = io.BytesIO()
+    if kind != REMOTE:
+        opened("oxigraph", path).export(None, formats.get(name), out)
+        return out.getvalue()
+    held = pyoxigraph.Store()
+    held.bulk_extend(read_quads([Source(path)], DEFAULT_BASE))
+    named = (q for q in held if isinstance(q.graph_name, pyoxigraph.NamedNode))
+    return serialize.quads_bytes(named, name, DEFAULT_BASE)
+
+
+@pytest.fixture(params=KINDS)
 def kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
 @pytest.fixture
-def engine(kind: str, built: Path) -> Engine:
+def engine(kind: str, built: Path, request: pytest.FixtureRequest) -> Engine:
     """The engine over the project's build."""
+    if kind == VIRTUOSO:
+        store = request.getfixturevalue("virtuoso_store")
+        holding(store, built)  # again: a test may have pushed something else since
+        _opened.setdefault((kind, str(built)), open_engine(REMOTE, [Source.store(store.query_url)], DEFAULT_BASE))
     return opened(kind, built)
 
 
@@ -88,7 +146,7 @@ def table(engine: Engine, text: str, selection: Selection = SERVICE_DATASET) -> 
 
 
 def test_an_engine_implements_the_protocol(engine: Engine, kind: str) -> None:
-    assert isinstance(engine, Engine) and engine.kind == kind and engine.base == DEFAULT_BASE
+    assert isinstance(engine, Engine) and engine.kind == kind.partition("-")[0] and engine.base == DEFAULT_BASE
     assert engine.federates is False
 
 
@@ -100,25 +158,43 @@ def test_graphs_are_listed_sorted_with_their_sizes(engine: Engine, built: Path) 
 
 
 def test_the_generation_is_a_fingerprint_of_the_data(kind: str, tmp_path: Path) -> None:
-    first = open_engine(kind, [Source(SAMPLE)], DEFAULT_BASE).generation
-    assert (
-        first == open_engine(kind, [Source(SAMPLE)], DEFAULT_BASE).generation == opened("oxigraph", SAMPLE).generation
-    )
+    first = open_kind(kind, SAMPLE).generation
+    assert first == open_kind(kind, SAMPLE).generation == opened("oxigraph", SAMPLE).generation
     changed = tmp_path / "changed.trig"
     changed.write_text(SAMPLE.read_text(encoding="utf-8") + "<urn:g> { <urn:a> <urn:b> <urn:c> . }\n", encoding="utf-8")
-    assert open_engine(kind, [Source(changed)], DEFAULT_BASE).generation != first
+    assert open_kind(kind, changed).generation != first
 
 
 # --- Answers -----------------------------------------------------------------------------------------------------
 
 
+VIRTUOSO_DIFFERS = {  # Virtuoso 7.2.5's own answers (the same query sent by hand), not the remote engine's reading
+    "02-seoul-declaration-adopters-inferred": "Virtuoso gives BIND(EXISTS {…} AS ?x) as the integer 1, not true",
+    "07-china-speaker-bletchley": "Virtuoso repeats the row that `?o org:subOrganizationOf* gkd:china` matches once "
+    "(a zero-or-more path binds each node once: SPARQL 1.1 §9.3) over some datasets: the union, all but inferred",
+    "11-seoul-declaration-references-subproperties": "Virtuoso refuses `?p rdfs:subPropertyOf* gk:refersTo` in "
+    "FILTER EXISTS (HTTP 500: transitive start not given)",
+    "24-endorsement-acts": "Virtuoso drops 3 of the 4 groups of this GROUP BY over OPTIONALs and GRAPH patterns",
+}
+
+
+def known_to_differ(kind: str, path: Path, request: pytest.FixtureRequest, cases: Iterable[str]) -> None:
+    """A case Virtuoso answers otherwise (VIRTUOSO_DIFFERS) is expected to fail, strictly: it must."""
+    if kind == VIRTUOSO and path.stem in cases:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIFFERS[path.stem]))
+
+
 @pytest.mark.parametrize("path", QUERIES, ids=IDS)
-def test_competency_answers(engine: Engine, path: Path) -> None:
+def test_competency_answers(engine: Engine, path: Path, kind: str, request: pytest.FixtureRequest) -> None:
+    known_to_differ(kind, path, request, VIRTUOSO_DIFFERS)
     assert comparable(path, table(engine, path.read_text(encoding="utf-8"))) == comparable(path, expected(path))
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=IDS)
-def test_infer_false_leaves_the_inferred_graph_out(engine: Engine, path: Path) -> None:
+def test_infer_false_leaves_the_inferred_graph_out(
+    engine: Engine, path: Path, kind: str, request: pytest.FixtureRequest
+) -> None:
+    known_to_differ(kind, path, request, set(VIRTUOSO_DIFFERS) - {"02-seoul-declaration-adopters-inferred"})
     without = comparable(path, table(engine, path.read_text(encoding="utf-8"), Selection(infer=False)))
     assert (without != comparable(path, expected(path))) is needs_inference(path)
 
@@ -206,19 +282,19 @@ def test_a_deadline_stops_writing(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("name", RDF)
-def test_exports_are_byte_identical_on_every_engine_and_every_call(sample: Engine, name: str) -> None:
-    first, second, other = io.BytesIO(), io.BytesIO(), io.BytesIO()
+def test_exports_are_byte_identical_on_every_engine_and_every_call(sample: Engine, kind: str, name: str) -> None:
+    first, second = io.BytesIO(), io.BytesIO()
     sample.export(None, formats.get(name), first)
     sample.export(None, formats.get(name), second)
-    opened("oxigraph", SAMPLE).export(None, formats.get(name), other)
-    assert first.getvalue() == second.getvalue() == other.getvalue() and first.getvalue()
+    assert first.getvalue() == second.getvalue() == expected_export(kind, SAMPLE, name) and first.getvalue()
 
 
 EXPORT = """import sys
 from pathlib import Path
 from govkg import formats
 from govkg.engine import Source, open_engine
-engine = open_engine(sys.argv[1], [Source(Path(sys.argv[2]))], "https://w3id.org/govkg/")
+source = Source.store(sys.argv[2]) if sys.argv[2].startswith("http") else Source(Path(sys.argv[2]))
+engine = open_engine(sys.argv[1], [source], "https://w3id.org/govkg/")
 engine.export(None, formats.get(sys.argv[3]), sys.stdout.buffer)
 """
 
@@ -226,22 +302,25 @@ engine.export(None, formats.get(sys.argv[3]), sys.stdout.buffer)
 @pytest.mark.parametrize("name", RDF)
 def test_awkward_data_exports_the_same_bytes_in_every_process(kind: str, name: str) -> None:
     """Non-canonical literals, shared and anonymous blank nodes, look-alike list items, whatever the hash seed."""
+    if kind == VIRTUOSO:
+        pytest.skip(ONE_DATASET)
+    where = stored(AWKWARD) if kind == REMOTE else str(AWKWARD)
     runs = [
         subprocess.run(
-            [sys.executable, "-c", EXPORT, kind, str(AWKWARD), name],
+            [sys.executable, "-c", EXPORT, kind, where, name],
             capture_output=True,
             check=True,
             env={**os.environ, "PYTHONHASHSEED": seed},
         ).stdout
         for seed in ("1", "2")
     ]
-    out = io.BytesIO()
-    opened("oxigraph", AWKWARD).export(None, formats.get(name), out)
-    assert runs[0] == runs[1] == out.getvalue() and runs[0]
+    assert runs[0] == runs[1] == expected_export(kind, AWKWARD, name) and runs[0]
 
 
 @pytest.mark.parametrize("name", ["nquads", "trig"])
 def test_awkward_data_exports_exactly(kind: str, name: str) -> None:
+    if kind == REMOTE:
+        pytest.skip(NORMALISES)
     out = io.BytesIO()
     opened(kind, AWKWARD).export(None, formats.get(name), out)
     text = out.getvalue().decode()
@@ -256,7 +335,9 @@ def test_awkward_data_exports_exactly(kind: str, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["trig", "nquads"])
-def test_a_dataset_export_gives_back_what_was_loaded(sample: Engine, name: str) -> None:
+def test_a_dataset_export_gives_back_what_was_loaded(sample: Engine, kind: str, name: str) -> None:
+    if kind == REMOTE:
+        pytest.skip(NORMALISES)
     out = io.BytesIO()
     sample.export(None, formats.get(name), out)
     exported, loaded = Dataset().parse(data=out.getvalue(), format=formats.get(name).rdflib), Dataset()
@@ -330,7 +411,7 @@ def test_service_is_refused_without_a_policy_and_calls_nobody(sample: Engine, li
 
 
 def test_a_policy_makes_an_engine_federate(kind: str) -> None:
-    engine = open_engine(kind, [Source(SAMPLE)], DEFAULT_BASE, federation=federation.policy(["http://127.0.0.1:9/q"]))
+    engine = open_kind(kind, SAMPLE, federation.policy(["http://127.0.0.1:9/q"]))
     assert engine.federates
     assert json.loads(json.dumps(engine.graphs())) == opened(kind, SAMPLE).graphs()
 
@@ -344,5 +425,5 @@ def test_a_source_that_does_not_parse_is_one_line(kind: str, tmp_path: Path) -> 
     bad = tmp_path / "bad.nq"
     bad.write_text("not n-quads\n", encoding="utf-8")
     with pytest.raises(EngineError, match=r"bad\.nq") as caught:
-        open_engine(kind, [Source(bad)], DEFAULT_BASE)
+        open_kind(kind, bad)
     assert "\n" not in str(caught.value)

@@ -12,7 +12,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from govkg.engine import ENGINES, Source, open_engine
+from govkg.engine import FILE_ENGINES, Source, open_engine
 from govkg.engine import select as engine_select
 from govkg.namespaces import DEFAULT_BASE, GK, GKD, OA
 from govkg.pages import description as resource
@@ -33,7 +33,7 @@ def data() -> Dataset:
     return ds
 
 
-@pytest.fixture(scope="module", params=sorted(ENGINES))
+@pytest.fixture(scope="module", params=sorted(FILE_ENGINES))
 def select(request: pytest.FixtureRequest) -> Select:
     """SELECT over the sample's union graph with one engine, as the web app's State.select does."""
     engine = open_engine(request.param, [Source(SAMPLE)], BASE)
@@ -110,7 +110,7 @@ def test_blank_nodes_are_followed(select: Select, data: Dataset) -> None:
     assert model.items(chain) == list(Collection(union(data), expected))
 
 
-@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize("engine", sorted(FILE_ENGINES))
 def test_blank_nodes_are_read_once_a_graph_and_followed_to_a_depth(engine: str) -> None:
     opened = open_engine(engine, [Source(HOSTILE, BASE + "graph/hostile")], BASE)
     queries: list[str] = []

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from rdflib.term import Node
 
-from govkg.engine import ENGINES, Source, open_engine
+from govkg.engine import FILE_ENGINES, Source, open_engine
 from govkg.engine import select as engine_select
 from govkg.namespaces import DEFAULT_BASE
 from govkg.pages import document_twin, documents
@@ -224,7 +224,7 @@ SAMPLE = f"""
 """
 
 
-@pytest.fixture(scope="module", params=sorted(ENGINES))
+@pytest.fixture(scope="module", params=sorted(FILE_ENGINES))
 def select(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Select:
     """SELECT over the sample with one engine, as the web app's State.select does."""
     path = tmp_path_factory.mktemp("sample") / "sample.trig"

@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from govkg import reason
 from govkg.build import Build
-from govkg.engine import ENGINES, Source, open_engine
+from govkg.engine import FILE_ENGINES, Source, open_engine
 from govkg.engine import select as engine_select
 from govkg.namespaces import DEFAULT_BASE, GK, GKD
 from govkg.pages import justify
@@ -54,7 +54,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Graph, Graph
     return path, ontology, facts
 
 
-@pytest.fixture(scope="module", params=sorted(ENGINES))
+@pytest.fixture(scope="module", params=sorted(FILE_ENGINES))
 def engine(request: pytest.FixtureRequest) -> str:
     """An engine kind."""
     return str(request.param)

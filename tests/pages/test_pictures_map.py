@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pictures_sample import BASE, ID, sample_select
 
-from govkg.engine import ENGINES
+from govkg.engine import FILE_ENGINES
 from govkg.pages.pictures import geo, worldmap
 
 ATLAS = (
@@ -106,7 +106,7 @@ def test_the_vendored_world_atlas() -> None:
             assert max(xs) - min(xs) < found.width / 2, outline.name  # no ring crosses the map
 
 
-@pytest.fixture(scope="module", params=sorted(ENGINES))
+@pytest.fixture(scope="module", params=sorted(FILE_ENGINES))
 def world(request: pytest.FixtureRequest) -> worldmap.WorldMap:
     return worldmap.world(sample_select(request.param), BASE)
 

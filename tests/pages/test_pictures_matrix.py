@@ -8,12 +8,12 @@ import math
 import pytest
 from pictures_sample import BASE, ID, Select, sample_select
 
-from govkg.engine import ENGINES
+from govkg.engine import FILE_ENGINES
 from govkg.namespaces import GK
 from govkg.pages.pictures import layout, matrix, network
 
 
-@pytest.fixture(scope="module", params=sorted(ENGINES))
+@pytest.fixture(scope="module", params=sorted(FILE_ENGINES))
 def select(request: pytest.FixtureRequest) -> Select:
     return sample_select(request.param)
 

@@ -9,12 +9,12 @@ from itertools import pairwise
 import pytest
 from pictures_sample import BASE, ID, Select, sample_select
 
-from govkg.engine import ENGINES
+from govkg.engine import FILE_ENGINES
 from govkg.pages.pictures import dates, gantt, timeline
 from govkg.pages.pictures.dates import When
 
 
-@pytest.fixture(scope="module", params=sorted(ENGINES))
+@pytest.fixture(scope="module", params=sorted(FILE_ENGINES))
 def model(request: pytest.FixtureRequest) -> timeline.Timeline:
     select: Select = sample_select(request.param)
     return timeline.timeline(select, BASE)

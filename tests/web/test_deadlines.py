@@ -1,5 +1,5 @@
 """Deadlines that stop the work: every runaway query (tests/web/runaway/*.rq) is answered 503 with Retry-After
-within its deadline + 1 s, on the development and the production server, its worker process killed and replaced,
+within its deadline + 1 s, on the development and the production servers, its worker process killed and replaced,
 while fast queries from other clients keep being answered in under a second."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,13 @@ def production(built: Path) -> Iterator[LiveServer]:
     yield from _started(built, ["--production"])
 
 
-@pytest.fixture(params=["development", "production"])
+@pytest.fixture(scope="module")
+def granian(built: Path) -> Iterator[LiveServer]:
+    """The production server on granian, likewise (its one worker process holds the query workers)."""
+    yield from _started(built, ["--production", "--server", "granian"])
+
+
+@pytest.fixture(params=["development", "production", "granian"])
 def server(request: pytest.FixtureRequest) -> LiveServer:
     """Each kind of server."""
     return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
@@ -59,7 +66,9 @@ def _started(built: Path, mode: list[str]) -> Iterator[LiveServer]:
     live.stop()
 
 
-def ask(server: LiveServer, query: str, accept: str = "text/csv", timeout: float = 30) -> tuple[int, float, dict, str]:
+def ask(
+    server: LiveServer, query: str, accept: str = "text/csv", timeout: float = 30
+) -> tuple[int, float, Message, str]:
     """POST a query; (status, seconds, headers, body)."""
     request = urllib.request.Request(
         server.url + "/sparql",
@@ -69,9 +78,9 @@ def ask(server: LiveServer, query: str, accept: str = "text/csv", timeout: float
     started = time.monotonic()
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            body, status, headers = response.read(), response.status, dict(response.headers)
+            body, status, headers = response.read(), response.status, response.headers
     except urllib.error.HTTPError as error:
-        body, status, headers = error.read(), error.code, dict(error.headers)
+        body, status, headers = error.read(), error.code, error.headers
     return status, time.monotonic() - started, headers, body.decode("utf-8", "replace")
 
 
@@ -88,7 +97,7 @@ def accept_for(case: Path) -> str:
     return "application/ld+json" if "construct" in case.name else "text/csv"
 
 
-def assert_stopped_on_time(status: int, seconds: float, headers: dict, body: str) -> None:
+def assert_stopped_on_time(status: int, seconds: float, headers: Message, body: str) -> None:
     assert status == 503, body
     assert headers.get("Retry-After") == "1"
     assert seconds < TIMEOUT + 1, f"answered after {seconds:.2f} s"

@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from conftest import ROOT
 from govkg.build import Build
-from govkg.engine import ENGINES
+from govkg.engine import FILE_ENGINES
 from govkg.namespaces import DEFAULT_BASE, GK, OA
 from govkg.web import create_app
 
@@ -33,7 +33,7 @@ CHROME_LABELS = ("[Page chrome, not part of the document:] ", " [End of page chr
 ONE = pytest.mark.parametrize("app", ["oxigraph"], indirect=True)  # what the engine does not change
 
 
-@pytest.fixture(scope="module", params=sorted(ENGINES))
+@pytest.fixture(scope="module", params=sorted(FILE_ENGINES))
 def app(request: pytest.FixtureRequest, built: Path) -> Iterator[Flask]:
     """The app over the built project and its sources folder (the shared `app` serves the dataset file alone,
     which has no texts to show)."""

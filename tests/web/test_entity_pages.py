@@ -16,7 +16,7 @@ from rdflib.namespace import PROV, RDF, RDFS
 from rdflib.term import Node
 
 from govkg.build import Build
-from govkg.engine import ENGINES
+from govkg.engine import FILE_ENGINES
 from govkg.namespaces import DEFAULT_BASE, GK, GKD, OA
 from govkg.web import DEFAULTS, create_app
 
@@ -154,7 +154,7 @@ def test_other_resources_keep_their_pages_and_every_page_its_rdf(client: FlaskCl
     assert inferred <= set(twin) and (claim, RDF.subject, GKD["seoul-declaration"]) in twin
 
 
-@pytest.fixture(scope="module", params=sorted(ENGINES))
+@pytest.fixture(scope="module", params=sorted(FILE_ENGINES))
 def hostile(request: pytest.FixtureRequest) -> Flask:
     """An app serving only a graph of hostile data, once per engine."""
     graph = f"{BASE}graph/hostile={HOSTILE}"

@@ -19,7 +19,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from conftest import ROOT, Outcome, Oxigraph, connections, start_oxigraph, start_server
 from govkg import federation as federate
-from govkg.engine import ENGINES
+from govkg.engine import FILE_ENGINES
 from govkg.engine.guard import MAX_SERVICES
 from govkg.engine.rdflib_engine import RdflibEngine
 from govkg.namespaces import DEFAULT_BASE, WD
@@ -86,7 +86,7 @@ def closed_port() -> int:
 DEAD = f"http://127.0.0.1:{closed_port()}/sparql"  # allowlisted, but nothing listens there
 
 
-@pytest.fixture(scope="module", params=sorted(ENGINES))
+@pytest.fixture(scope="module", params=sorted(FILE_ENGINES))
 def federated(request: pytest.FixtureRequest, built: Path, wikidata) -> Flask:
     """An app per engine allowing SERVICE to the sample server (and to a dead endpoint)."""
     return create_app(
@@ -240,7 +240,7 @@ def test_a_service_not_allowlisted_is_a_400_before_any_io(
     assert connections(listener) == 0
 
 
-@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize("engine", sorted(FILE_ENGINES))
 def test_names_that_merely_contain_service_still_go_to_the_default_engine(
     built: Path, engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

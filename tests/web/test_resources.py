@@ -25,7 +25,7 @@ from werkzeug.test import TestResponse
 from conftest import LiveServer, start_server
 from govkg import formats, load
 from govkg.build import Build
-from govkg.engine import ENGINES
+from govkg.engine import FILE_ENGINES
 from govkg.namespaces import DEFAULT_BASE, GK, GKD, OA
 from govkg.pages import description as resource
 from govkg.pages import model as page_model
@@ -279,7 +279,7 @@ def test_dataset_iri_sees_the_void_description(client: FlaskClient) -> None:
     assert (URIRef(BASE + "dataset"), RDF.type, URIRef("http://rdfs.org/ns/void#Dataset")) in twin(void)
 
 
-@pytest.fixture(scope="module", params=sorted(ENGINES))
+@pytest.fixture(scope="module", params=sorted(FILE_ENGINES))
 def hostile(request: pytest.FixtureRequest) -> Flask:
     """An app serving only a graph of hostile data, once per engine."""
     graph = f"{BASE}graph/hostile={RESOURCES / 'hostile.ttl'}"
@@ -393,7 +393,7 @@ def _sent(iri: str) -> str:
     return "/" + quote(iri[len(BASE) :], safe="/%")
 
 
-@pytest.fixture(scope="module", params=sorted(ENGINES))
+@pytest.fixture(scope="module", params=sorted(FILE_ENGINES))
 def percent(request: pytest.FixtureRequest) -> Flask:
     """An app serving the IRIs of percent.ttl, once per engine."""
     return create_app(
@@ -420,7 +420,7 @@ def test_paths_that_decode_to_an_iri_do_not_name_it(percent: Flask, path: str) -
     assert percent.test_client().get(path).status_code == 404
 
 
-@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize("engine", sorted(FILE_ENGINES))
 def test_what_is_not_an_iri_is_never_served(tmp_path: Path, engine: str) -> None:
     """Both engines read files with Oxigraph's parser, which refuses `<…a b>`: such data is never loaded, so no page
     (and no `<…a%20b>` page) can stand for it; the server does not start, with one line naming the file."""
@@ -431,10 +431,12 @@ def test_what_is_not_an_iri_is_never_served(tmp_path: Path, engine: str) -> None
     assert "\n" not in str(caught.value)
 
 
-@pytest.fixture(scope="module", params=["werkzeug", "gunicorn"])
+@pytest.fixture(scope="module", params=["werkzeug", "gunicorn", "granian"])
 def percent_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    """`govkg serve` over percent.ttl alone, under each WSGI server (they keep the raw path in different keys)."""
-    production = ["--production", "--workers", "1", "--threads", "2"] if request.param == "gunicorn" else []
+    """`govkg serve` over percent.ttl alone, under each WSGI server (they keep the raw path in different keys;
+    granian keeps none: the decoded path is quoted again)."""
+    production = [] if request.param == "werkzeug" else ["--production", "--workers", "1", "--threads", "2"]
+    production += ["--server", "granian"] if request.param == "granian" else []
     server = start_server("--no-project", "--graph", f"{BASE}graph/percent={PERCENT}", *production)
     yield server
     server.stop()
@@ -443,6 +445,10 @@ def percent_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
 def test_a_live_server_reads_the_path_as_sent(percent_server: LiveServer) -> None:
     for iri in _percent_iris():
         request = urllib.request.Request(percent_server.url + _sent(iri), headers={"Accept": "text/turtle"})
+        if "%2F" in iri and "granian" in percent_server.process.args:  # type: ignore[operator]
+            with pytest.raises(urllib.error.HTTPError, match="404"):  # no raw path from granian: %2F reads as /
+                urllib.request.urlopen(request, timeout=10)
+            continue
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.headers["Content-Location"] == _sent(iri) + ".ttl"
             assert (URIRef(iri), RDFS.label, None) in Graph().parse(data=response.read(), format="turtle")

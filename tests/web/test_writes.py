@@ -169,6 +169,28 @@ def test_remote_jsonld_contexts_are_refused(scratch: Flask, context: object) -> 
     assert response.status_code == 400 and response.get_data(as_text=True).count("\n") == 1
 
 
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY l0 "lollollollollollollollollollol">'
+    + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 7))
+    + ']><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="urn:x:s">'
+    + '<p xmlns="urn:x:">&l6;</p></rdf:Description></rdf:RDF>'
+)
+BOMBS = {
+    "laughs": (LAUGHS, "application/rdf+xml", "declaring entities refused: limit on input amplification"),
+    "deep": ("[" * 100_000 + "]" * 100_000, "application/ld+json", "maximum recursion depth exceeded"),
+}
+
+
+@pytest.mark.parametrize("name", BOMBS)
+def test_an_entity_bomb_or_a_deep_json_upload_is_a_400(scratch: Flask, name: str) -> None:
+    body, media_type, reason = BOMBS[name]
+    response = scratch.test_client().put(
+        "/rdf-graph-store?graph=urn:x:h", data=body, content_type=media_type, headers=AUTH
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and reason in text and text.count("\n") == 1
+
+
 def test_a_writable_server_needs_a_store_and_tokens(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="store folder"):
         create_app({"PROJECT": False, "WRITABLE": True, "WRITE_TOKENS": f"alice:{TOKEN}"})

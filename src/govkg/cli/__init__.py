@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from govkg import __version__
-from govkg.cli import data, edits, ingest, links, query, serve
+from govkg.cli import data, edits, ingest, links, query, remote, serve
 from govkg.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, CliError
 from govkg.errors import GovkgError, one_line
 from govkg.namespaces import DEFAULT_BASE
@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"base IRI of ontology and data (default: $GOVKG_BASE_IRI or {DEFAULT_BASE})",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (data, ingest, query, links, serve, edits):
+    for module in (data, ingest, query, links, serve, remote, edits):
         module.add_parsers(sub)
     return parser
 

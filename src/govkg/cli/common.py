@@ -9,9 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from govkg import build as buildmod
 from govkg import federation
-from govkg.engine import DEFAULT, ENGINES, Engine, Source, open_engine
+from govkg.engine import DEFAULT, FILE_ENGINES, Engine, Source, open_engine
 from govkg.errors import GovkgError
 
 __all__ = [
@@ -52,7 +51,7 @@ def engine_options(p: argparse.ArgumentParser) -> None:
     """--engine KIND."""
     p.add_argument(
         "--engine",
-        choices=sorted(ENGINES),
+        choices=sorted(FILE_ENGINES),
         default=os.environ.get("GOVKG_ENGINE", DEFAULT),
         help=f"query engine (default: $GOVKG_ENGINE or {DEFAULT})",
     )
@@ -81,18 +80,24 @@ def project_policy(args: argparse.Namespace) -> federation.Policy:
 def rebuild_if_stale(args: argparse.Namespace) -> bool:
     """Build the project into build/ when the built dataset is missing or older than its inputs; False if the
     data does not conform (the report is on stderr)."""
+    from govkg import build as buildmod  # the build pipeline (pySHACL, owlrl) loads only for the commands using it
+
     if not buildmod.is_stale(args.root, args.root / "build"):
         return True
     sys.stderr.write("govkg: building the dataset first (build/ is missing or older than its inputs)\n")
     return build_into(args.root, args.base_iri, args.root / "build") == EXIT_OK
 
 
-def build_into(root: Path, base: str, out: Path) -> int:
-    """Build the project at `root` into `out`, print a summary; EXIT_INVALID (report on stderr) if it does not
-    conform."""
-    started = time.perf_counter()
-    result = buildmod.build(root, base)
-    paths = buildmod.write(result, out)
+def build_into(root: Path, base: str, out: Path, timings: bool = False) -> int:
+    """Build the project at `root` into `out`, print a summary (and with `timings`, each stage's time on stderr);
+    EXIT_INVALID (report on stderr) if it does not conform."""
+    from govkg import build as buildmod
+
+    started, clock = time.perf_counter(), buildmod.Clock()
+    result = buildmod.build(root, base, clock)
+    paths = buildmod.write(result, out, clock)
+    if timings:
+        sys.stderr.write("".join(f"govkg: {line}\n" for line in clock.lines()))
     stats = buildmod.statistics(result)
     total = sum(len(g) for g in result.graphs.values())
     print(
@@ -114,5 +119,7 @@ def open_project_engine(args: argparse.Namespace, policy: federation.Policy | No
         return open_engine(args.engine, [Source(args.dataset)], args.base_iri, federation=policy)
     if not rebuild_if_stale(args):
         raise CliError("the project's data does not conform to its shapes (see the report above)")
+    from govkg import build as buildmod
+
     path = args.root / "build" / buildmod.DATASET_FILE
     return open_engine(args.engine, [Source(path)], args.base_iri, federation=policy)

@@ -6,11 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from govkg import build as buildmod
 from govkg import load, serialize
 from govkg.cli.common import EXIT_INVALID, EXIT_OK, build_into
-from govkg.extract import extract
-from govkg.validate import validate
 
 __all__ = ["add_parsers", "cmd_build", "cmd_extract", "cmd_validate"]
 
@@ -30,6 +27,7 @@ def _extract_parser(sub: argparse._SubParsersAction) -> None:
 def _build_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="load, reason, validate and write the dataset")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: build/ in the project folder)")
+    p.add_argument("--timings", action="store_true", help="print each stage's CPU and wall-clock time on stderr")
     p.set_defaults(func=cmd_build)
 
 
@@ -41,6 +39,8 @@ def _validate_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Regenerate (or check) the claim files under data/."""
+    from govkg.extract import extract  # heavy modules load only for the command that needs them
+
     ontology = load.parse_files((args.root / "ontology").glob("*.ttl"))
     result = extract(args.root / "data" / "sources", args.root / "data" / "annotations", ontology)
     stale = []
@@ -60,11 +60,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build, write and report."""
-    return build_into(args.root, args.base_iri, args.out or args.root / "build")
+    return build_into(args.root, args.base_iri, args.out or args.root / "build", timings=args.timings)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate the project data, or the given files with the project's ontology."""
+    from govkg import build as buildmod
+    from govkg.validate import validate
+
     if args.files:
         data = load.parse_files(args.files, args.base_iri)
         data += load.parse_files((args.root / "ontology").glob("*.ttl"), args.base_iri)

@@ -39,7 +39,7 @@ def configure(stream: IO[str] | None = None, level: int = logging.INFO) -> None:
     """Send govkg's logs (the access log included) to `stream` as JSON lines; quiet Werkzeug's own access log."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
-    for name in ("govkg", "waitress"):
+    for name in ("govkg", "waitress", "_granian"):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
         logger.setLevel(level if name == "govkg" else logging.WARNING)

@@ -1,6 +1,7 @@
 """Query engines behind the endpoint and the command line, behind one typed seam (`Engine`, in `base`).
 
-Engines are classes opened by `open_engine(kind, sources, base)`: embedded Oxigraph (the default) and rdflib. The
+Engines are classes opened by `open_engine(kind, sources, base)`: embedded Oxigraph (the default) and rdflib over
+files, and a remote SPARQL 1.1 store over HTTP (`remote`, opened over one `Source.store(url)`). The
 query guard (`guard`), deadlines (`deadline`), syntax diagnostics (`syntax`) and generation-keyed caches (`memo`)
 live here too. Nothing outside this package names a concrete engine.
 """
@@ -27,12 +28,15 @@ from govkg.engine.guard import GuardError
 from govkg.engine.memo import Memo
 from govkg.engine.oxigraph_engine import OxigraphEngine
 from govkg.engine.rdflib_engine import RdflibEngine
+from govkg.engine.remote_engine import RemoteEngine
 from govkg.federation import Policy
 
 __all__ = [
     "DEFAULT",
     "ENGINES",
+    "FILE_ENGINES",
     "FORMS",
+    "REMOTE",
     "SERVICE_DATASET",
     "Answer",
     "AnswerTooLarge",
@@ -59,7 +63,10 @@ __all__ = [
 ENGINES: dict[str, Callable[[Iterable[Source], str, Policy | None], Engine]] = {
     OxigraphEngine.kind: OxigraphEngine,
     RdflibEngine.kind: RdflibEngine,
+    RemoteEngine.kind: RemoteEngine,
 }
+FILE_ENGINES = (OxigraphEngine.kind, RdflibEngine.kind)  # the engines opened over files (the remote one: a URL)
+REMOTE = RemoteEngine.kind  # the engine over a SPARQL 1.1 store's URL (`govkg serve --store URL`)
 DEFAULT = OxigraphEngine.kind
 
 

@@ -40,10 +40,17 @@ FORMS: dict[str, str] = {"bindings": "results", "boolean": "results", "graph": "
 
 @dataclass(frozen=True)
 class Source:
-    """An RDF file to serve: a quads file (graph None) or a triples file loaded as the named graph `graph`."""
+    """An RDF file to serve: a quads file (graph None) or a triples file loaded as the named graph `graph`; or, with
+    `url`, a SPARQL 1.1 store's query endpoint (the remote engine's source: `Source.store(url)`, no path)."""
 
     path: Path
     graph: str | None = None
+    url: str | None = None
+
+    @classmethod
+    def store(cls, url: str) -> Source:
+        """A SPARQL 1.1 store at `url` (its query endpoint), for the remote engine."""
+        return cls(Path(), url=url)
 
 
 @dataclass(frozen=True)
@@ -118,9 +125,12 @@ def fingerprint(sources: Iterable[Source]) -> str:
     """A SHA-256 of the sources (graph names and bytes): the same data gives the same value in every process."""
     digest = hashlib.sha256()
     for source in sources:
-        digest.update(f"{source.graph}\n".encode())
+        # The suffixes name the format (and compression): the same bytes read as another format are other data.
+        digest.update(f"{source.graph}\n{''.join(source.path.suffixes[-2:])}\n".encode())
         # A store directory (a writable store's snapshot) is known by the generation written beside its data.
-        digest.update((source.path / "GENERATION").read_bytes() if source.path.is_dir() else source.path.read_bytes())
+        with (source.path / "GENERATION" if source.path.is_dir() else source.path).open("rb") as file:
+            for chunk in iter(lambda: file.read(1 << 20), b""):  # a file of gigabytes is never held whole
+                digest.update(chunk)
     return digest.hexdigest()
 
 

@@ -1,4 +1,5 @@
-"""The default engine: an in-memory embedded Oxigraph store, loaded once, queried by many threads."""
+"""The default engine: embedded Oxigraph, queried by many threads: an in-memory store loaded from the files, or the
+on-disk store made from them once (`engine.disk`), opened read-only by every process."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from rdflib import Literal
 from rdflib.term import Node
 
 from govkg import lexer, serialize
-from govkg.engine import guard
+from govkg.engine import disk, guard
 from govkg.engine.base import SERVICE_DATASET, Answer, Selection, Source, Table
 from govkg.engine.errors import AnswerTooLarge, EngineError, Unrepresentable, check_rows, rejected
 from govkg.engine.files import FileEngine, read_quads
@@ -33,20 +34,24 @@ _FROM = re.compile(r"(?<![\w:])from(?![\w:])", re.IGNORECASE)  # cheap pre-check
 _FORMS: dict[type, str] = {ox.QuerySolutions: "bindings", ox.QueryBoolean: "boolean"}
 # What pyoxigraph raises while evaluating or writing (RuntimeError: a function it does not know, for one).
 FAILURES = (OSError, ValueError, RuntimeError)
+CHUNK = 100_000  # quads per bulk load into an in-memory store
 
 
 class OxigraphEngine(FileEngine):
     """Embedded pyoxigraph. A query that may use SERVICE is evaluated by an rdflib engine over the same quads,
     whose SERVICE obeys the federation allowlist (govkg.federation): Oxigraph would call any endpoint, with no
     timeout and no switch. Exports read the files again: the store normalises literals on load
-    (xsd:nonNegativeInteger becomes xsd:integer, oxigraph/oxigraph#526), and an export gives back what was loaded."""
+    (xsd:nonNegativeInteger becomes xsd:integer, oxigraph/oxigraph#526), and an export gives back what was loaded;
+    over an on-disk store made by `engine.disk.stored`, the files it was made from."""
 
     kind = "oxigraph"
 
     def __init__(self, sources: Iterable[Source], base: str, policy: Policy | None = None) -> None:
         super().__init__(sources, base, policy)
-        self._store = _load(self.sources, base)
-        self._sizes = _sizes(self._store)
+        made = disk.made_from(self.sources)
+        self._files = made.sources if made else self.sources  # what exports read
+        self._store = ox.Store.read_only(str(made.folder)) if made else _load(self.sources, base)
+        self._sizes = made.sizes if made else disk.graph_sizes(self._store)
         self._lock = threading.Lock()
         self._rdflib: RdflibEngine | None = None
 
@@ -90,9 +95,7 @@ class OxigraphEngine(FileEngine):
     def export(self, graphs: Sequence[str] | None, fmt: Format, out: IO[bytes]) -> None:
         """The graphs as loaded, read again from the files (see the class's note on literals); all of them, the
         default graph's own triples included, when `graphs` is None."""
-        chosen: set[str | None] = set(self._chosen(graphs)) | ({None} if graphs is None else set())
-        quads = (q for q in read_quads(self.sources, self.base) if getattr(q.graph_name, "value", None) in chosen)
-        out.write(serialize.quads_bytes(quads, fmt.name, self.base))
+        self._reread(self._files, graphs, fmt, out)
 
     def close(self) -> None:
         """Drop the store (and the federation engine, if one was opened)."""
@@ -117,7 +120,7 @@ class OxigraphEngine(FileEngine):
             }
         if _FROM.search(query) and "FROM" in lexer.keywords(query):
             return {}  # the query's own FROM / FROM NAMED (Query §13.2); never fetched, only stored graphs
-        if not selection.infer:
+        if not selection.infer and self._inferred in self._sizes:  # else the union is what infer=false asks for
             kept = [ox.NamedNode(g) for g in self._sizes if g != self._inferred]
             return {"default_graph": kept, "named_graphs": kept}
         return {"use_default_graph_as_union": True}
@@ -187,18 +190,13 @@ def _flat(triple: ox.Triple, fmt: Format) -> ox.Quad:
 
 
 def _load(sources: Sequence[Source], base: str) -> ox.Store:
-    """A new in-memory store holding the sources."""
+    """A new in-memory store holding the sources, loaded in chunks (one bulk load of 1M quads peaks at 1.6 times
+    the memory the store then holds, and takes longer)."""
     store = ox.Store()
-    store.bulk_extend(read_quads(sources, base))
+    quads = read_quads(sources, base)
+    while chunk := list(islice(quads, CHUNK)):
+        store.bulk_extend(chunk)
     return store
-
-
-def _sizes(store: ox.Store) -> dict[str, int]:
-    """The named graphs' triple counts, by IRI."""
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    assert isinstance(rows, ox.QuerySolutions)
-    sizes = {s["g"].value: int(s["n"].value) for s in rows if isinstance(s["g"], ox.NamedNode)}
-    return dict(sorted(sizes.items()))
 
 
 def _write(answer: Answer, fmt: Format, out: IO[bytes], prefixes: dict[str, str], base: str) -> None:

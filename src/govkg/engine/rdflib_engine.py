@@ -143,7 +143,7 @@ class RdflibEngine(FileEngine):
         if clause:
             default = tuple(str(c.default) for c in clause if c.default)
             return self._view(default, tuple(str(c.named) for c in clause if c.named))
-        if not selection.infer:
+        if not selection.infer and self._inferred in self._sizes:  # else the union is what infer=false asks for
             kept = tuple(g for g in self._sizes if g != self._inferred)
             return self._view(kept, kept)
         return self._dataset

@@ -20,6 +20,7 @@ __all__ = [
     "EngineSpec",
     "Job",
     "MemoryLimitExceeded",
+    "OpenFailed",
     "Runner",
     "RunnerStatus",
     "Spec",
@@ -42,6 +43,14 @@ class MemoryLimitExceeded(EngineError):
 
 class WorkerLost(EngineError):
     """The worker running the query died (a native crash or an outside signal) and was replaced."""
+
+
+class OpenFailed(WorkerLost):
+    """A new worker could not open what it serves (a file that does not load, say); `reason` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"a query worker could not open its engine: {reason}")
+        self.reason = reason
 
 
 class Spec(Protocol):

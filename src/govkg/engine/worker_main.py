@@ -10,6 +10,7 @@ import threading
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from govkg.engine import resident
 from govkg.engine.deadline import STACK_BYTES, Deadline, detached
 from govkg.engine.errors import EngineError
 from govkg.errors import GovkgError, one_line
@@ -33,8 +34,9 @@ def main(spec: Spec, conn: Connection) -> None:
 
 
 def _serve(spec: Spec, conn: Connection) -> None:
+    engine = resident.engine(spec)  # the fork server's copy, shared, when it holds this data
     try:
-        engine = spec.open()
+        engine = spec.open() if engine is None else engine
     except GovkgError as error:
         conn.send(("failed", one_line(error)))
         return
@@ -44,7 +46,7 @@ def _serve(spec: Spec, conn: Connection) -> None:
             job, args, seconds, stated, given = conn.recv()
         except (EOFError, OSError):  # the server closed the pipe: exit
             return
-        if given != spec:  # the data changed (a write): open the new snapshot before answering
+        if given is not None and given != spec:  # the data changed (a write): open the new snapshot first
             engine.close()
             spec, engine = given, given.open()
         conn.send(_outcome(engine, job, args, Deadline(seconds, stated)))

@@ -5,7 +5,9 @@ expression in rdflib's evaluator holds the interpreter lock. So every query runs
 its own engine once: past its deadline, or over its memory limit, the worker is killed with SIGKILL and replaced,
 and the caller gets a `DeadlineExceeded` or `MemoryLimitExceeded` at once. Workers are forked from
 multiprocessing's fork server, a single-threaded process that imported govkg once, so a replacement is ready in
-a fraction of a second and never inherits a lock held by one of the server's threads.
+a fraction of a second and never inherits a lock held by one of the server's threads. With `resident`, the fork
+server also loads the data once, before any worker is forked, and every worker shares that copy
+(govkg.engine.resident).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from typing import Any, TypeVar
 
 from govkg.engine.deadline import DeadlineExceeded
 from govkg.engine.errors import EngineError
-from govkg.engine.runner import Job, MemoryLimitExceeded, RunnerStatus, Spec, WorkerLost, WorkersBusy
+from govkg.engine.resident import start_forkserver
+from govkg.engine.runner import Job, MemoryLimitExceeded, OpenFailed, RunnerStatus, Spec, WorkerLost, WorkersBusy
 from govkg.engine.worker_main import main as worker_main
 from govkg.errors import one_line
 
@@ -47,6 +50,7 @@ class _Worker:
     killed_for: str | None = None
     started: float | None = None  # when its current job started (monotonic), None when idle
     demoted: bool = False  # running at a lower CPU priority (a long job)
+    spec: Any = None  # what it has open: a job carries the pool's spec only when that differs (pickling it costs)
 
 
 @dataclass
@@ -61,14 +65,23 @@ class _Counters:
 class Workers:
     """Up to `size` worker processes, started when needed, each holding its own engine; every job runs in one
     of them, which is killed and replaced when the job passes its deadline or `memory` bytes of resident memory.
-    With `demote`, a job running over LONG_JOB drops to a lower CPU priority (queries; not a store's writer)."""
+    With `demote`, a job running over LONG_JOB drops to a lower CPU priority (queries; not a store's writer).
+    With `resident`, the fork server is started now and loads `spec` once for every worker (see the module)."""
 
     def __init__(
-        self, spec: Spec, size: int, memory: int | None = None, preload: Sequence[str] = (), demote: bool = True
+        self,
+        spec: Spec,
+        size: int,
+        memory: int | None = None,
+        preload: Sequence[str] = (),
+        demote: bool = True,
+        resident: bool = False,
     ) -> None:
         self.spec, self.size, self.memory, self.demote = spec, size, memory, demote
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["govkg.engine", *preload])
+        if resident:
+            start_forkserver(["govkg.engine", *preload], spec)
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
         self._live = 0
@@ -82,7 +95,8 @@ class Workers:
         end = time.monotonic() + seconds
         worker = self._acquire(end, seconds)
         try:
-            message = (job, tuple(args), max(0.0, end - time.monotonic()), seconds, self.spec)
+            spec = None if worker.spec is self.spec else self.spec
+            message = (job, tuple(args), max(0.0, end - time.monotonic()), seconds, spec)
             status, value = self._exchange(worker, message, end, seconds)
         except BaseException:
             self._discard(worker)
@@ -142,9 +156,10 @@ class Workers:
 
     def _start(self) -> _Worker:
         """A new worker process with its engine open (the caller has counted it in `_live`)."""
+        spec = self.spec
         try:
             ours, theirs = self._context.Pipe()
-            process = self._context.Process(target=worker_main, args=(self.spec, theirs), daemon=True)
+            process = self._context.Process(target=worker_main, args=(spec, theirs), daemon=True)
             process.start()
             theirs.close()
             if not ours.poll(START_TIMEOUT):
@@ -162,10 +177,10 @@ class Workers:
             with self._cond:
                 self._live -= 1
                 self._cond.notify_all()
-            raise WorkerLost(f"a query worker could not open its engine: {value}")
+            raise OpenFailed(value)
         with self._cond:
             self._counters.started += 1
-        return _Worker(process, ours)
+        return _Worker(process, ours, spec=spec)
 
     def _prestart(self) -> None:
         """Start one worker in the background when fewer than `size` exist (after a kill, say)."""
@@ -185,6 +200,7 @@ class Workers:
         worker.started = time.monotonic()
         try:
             worker.conn.send(message)
+            worker.spec = message[-1] or worker.spec
             if worker.conn.poll(max(0.0, end - time.monotonic()) + GRACE):
                 return worker.conn.recv()
         except (EOFError, OSError):
@@ -251,7 +267,7 @@ class Workers:
                 busy = list(self._busy)
             now = time.monotonic()
             for worker in busy:
-                if self.memory and worker.killed_for is None and _resident(worker.process.pid) > self.memory:
+                if self.memory and worker.killed_for is None and _over(worker.process.pid, self.memory):
                     worker.killed_for = "memory"
                     _signal(worker.process.pid, signal.SIGKILL)
                 elif (
@@ -282,6 +298,23 @@ def _resident(pid: int | None) -> int:
             return int(statm.read().split()[1]) * PAGE
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def _over(pid: int | None, limit: int) -> bool:
+    """Whether a process's own resident memory passes `limit` bytes: memory no other process shares, since the
+    data the fork server loaded is every worker's. Resident memory bounds it from above and is cheap to read, so
+    the costlier smaps_rollup (Linux 4.14+) is read only when resident memory alone passes the limit."""
+    return _resident(pid) > limit and _private(pid) > limit
+
+
+def _private(pid: int | None) -> int:
+    """A process's private resident memory in bytes (its resident memory where smaps_rollup is missing)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            fields = dict(line.split(b":", 1) for line in rollup.read().splitlines()[1:] if b":" in line)
+        return sum(int(fields[key].split()[0]) * 1024 for key in (b"Private_Clean", b"Private_Dirty"))
+    except (OSError, ValueError, KeyError):
+        return _resident(pid)
 
 
 def _signal(pid: int | None, sig: int) -> None:

@@ -49,20 +49,22 @@ class Counts:
 
 
 def count(select: Select, base: str) -> Counts:
-    """Count triples, entities, classes, properties and outgoing links with SPARQL over the union graph."""
+    """Count triples (each once, whichever graphs state it), entities, classes, properties and outgoing links with
+    SPARQL over the default graph (the union of the graphs, a served file's own default graph included)."""
     one = lambda q: _int(select(q)[0][0])  # noqa: E731 - a local shorthand
     pairs = lambda q: {str(r[0]): _int(r[1]) for r in select(q)}  # noqa: E731
     return Counts(
         graphs=pairs("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"),
-        triples=one("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"),
+        triples=one("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"),
         entities=one(
-            f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-            f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}")) }}'
+            f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}")) }}'
         ),
-        subjects=one("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
-        objects=one("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
-        classes=pairs("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c"),
-        properties=pairs("SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p"),
+        subjects=one("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+        objects=one("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+        classes=pairs("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"),
+        properties=pairs(
+            "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p"
+        ),
         linksets=_linksets(select, base),
     )
 
@@ -76,7 +78,7 @@ def _linksets(select: Select, base: str) -> list[tuple[str, str, int]]:
     """Links from the dataset's own resources to another site, grouped by predicate and target site."""
     values = " ".join(f"<{p}>" for p in LINK_PREDICATES)
     rows = select(
-        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o "
         f'FILTER(isIRI(?o) && STRSTARTS(STR(?s), "{base}id/") && !STRSTARTS(STR(?o), "{base}")) }}'
     )
     groups: dict[tuple[str, str], int] = {}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -12,25 +14,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from govkg.engine import DEFAULT
 from govkg.federation import DEFAULT_ALLOWLIST
 from govkg.namespaces import DEFAULT_BASE
-from govkg.web import (
-    documents,
-    downloads,
-    errors,
-    i18n,
-    meta,
-    pictures,
-    query,
-    reconcile,
-    resources,
-    search,
-    site,
-    sparql,
-)
-from govkg.web.cache import ResponseCache
+from govkg.web import errors
 from govkg.web.errors import ConfigError
-from govkg.web.front import Front
-from govkg.web.metrics import Metrics
-from govkg.web.state import open_state
+
+if TYPE_CHECKING:
+    from govkg.web.front import Front
+    from govkg.web.metrics import Metrics
 
 __all__ = ["DEFAULTS", "ConfigError", "create_app"]
 
@@ -38,12 +27,13 @@ DEFAULTS: dict[str, Any] = {
     "ROOT": None,  # project folder holding build/govkg.nq
     "DATASET": None,  # a built dataset file (.nq/.trig) instead of ROOT/build/govkg.nq
     "PROJECT": True,  # serve the project's dataset (false: only GRAPHS)
+    "DATA": [],  # any RDF files (.nt .ttl .nq .trig .rdf .jsonld, .gz too) served instead of the project's dataset
     "GRAPHS": [],  # extra named graphs, "IRI=FILE" items
     "SOURCES": None,  # folder of the source texts (default ROOT/data/sources; none for a DATASET without ROOT)
     "BASE_IRI": DEFAULT_BASE,
     "ENGINE": DEFAULT,  # a kind of govkg.engine.ENGINES: "oxigraph" or "rdflib"
     "QUERY_TIMEOUT": 30,  # seconds per query (the worker running it is killed past it: 503 with Retry-After)
-    "QUERY_WORKERS": 8,  # worker processes queries run in (0: threads of this process, deadlines not enforced)
+    "QUERY_WORKERS": 4,  # worker processes queries run in (0: threads of this process, deadlines not enforced)
     "QUERY_MEMORY": 2_000_000_000,  # bytes of resident memory a query worker may use (killed past it; 0: no limit)
     "QUERY_THREADS": 8,  # threads for in-process work (reconciliation; every query when QUERY_WORKERS is 0)
     "HTML_ROW_LIMIT": 1000,  # rows shown on an HTML results page
@@ -57,9 +47,16 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_HOSTS": ["localhost", "127.0.0.1", "[::1]", "::1"],  # Host values accepted without PUBLIC_URL
     "WRITABLE": False,  # accept SPARQL Update and Graph Store writes (with a token) into STORE
     "STORE": None,  # the folder of the durable store (seeded from the served files the first time)
+    # A SPARQL 1.1 store's query endpoint to serve instead of files (read-only; `govkg push` fills it).
+    "STORE_URL": None,
+    # "": the files loaded in memory once, in the fork server every query worker shares them from (the fastest).
+    # A folder: on-disk stores made there once from the files, opened read-only by every process, for graphs larger
+    # than memory (heavy queries 1.5-3.5x slower; None: $XDG_CACHE_HOME/govkg/stores or ~/.cache/govkg/stores).
+    "DATA_CACHE": "",
     "WRITE_TOKENS": "",  # "name:token" items (at least 16 characters each); or a file of them:
     "WRITE_TOKENS_FILE": None,
     "WRITE_TIMEOUT": 120,  # seconds a change may take (its checks included) before the writer is stopped (503)
+    "LEAN_SPARQL": True,  # answer queries to /sparql without Flask's request machinery (govkg.web.lean)
     "RESPONSE_CACHE_BYTES": 64_000_000,  # answers to repeated GET /sparql kept per process (0: none)
     # SPARQL 1.1 Federated Query: SERVICE may call these endpoints only (exact IRIs; empty: no SERVICE at all).
     "SERVICE_ALLOWLIST": list(DEFAULT_ALLOWLIST),
@@ -94,40 +91,55 @@ PREFLIGHT_HEADERS = {
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app: defaults, then GOVKG_* environment variables, then `config`; load the dataset."""
+    # The app's parts load here, not with the package: a query worker imports govkg.web.jobs without them.
+    from govkg.web.cache import ResponseCache
+    from govkg.web.lean import Lean
+    from govkg.web.metrics import Metrics
+    from govkg.web.state import open_state, ready
+
     app = Flask(__name__)
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("GOVKG")
     app.config.update(config or {})
+    if app.config["DATA_CACHE"] is None:
+        home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        app.config["DATA_CACHE"] = str(Path(home) / "govkg" / "stores")
+    if app.config["DATA"]:
+        app.config["PROJECT"] = False  # DATA is served in place of the project's dataset (no source texts either)
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["govkg"] = state = open_state(app.config)
+    app.extensions["govkg"] = state = open_state(app.config)  # the fork server loads the data meanwhile
+    _register(app)
+    ready(state)
     app.extensions["govkg.metrics"] = metrics = Metrics(state.runner.status)
-    for blueprint in (
-        sparql.bp,
-        downloads.bp,
-        meta.bp,
-        reconcile.bp,
-        search.bp,
-        query.bp,
-        pictures.bp,
-        documents.bp,
-        resources.bp,
-    ):
-        app.register_blueprint(blueprint)
+    lean = Lean(app.wsgi_app, state, metrics, SECURITY_HEADERS | CORS_HEADERS, int(app.config["MAX_CONTENT_LENGTH"]))
+    if app.config["LEAN_SPARQL"]:
+        app.wsgi_app = app.extensions["govkg.lean"] = lean  # type: ignore[method-assign]
+    if int(app.config["RESPONSE_CACHE_BYTES"]) > 0:
+        cache = ResponseCache(app.wsgi_app, int(app.config["RESPONSE_CACHE_BYTES"]), lambda: state.generation)
+        app.wsgi_app = app.extensions["govkg.cache"] = cache  # type: ignore[method-assign]
+    app.wsgi_app = app.extensions["govkg.front"] = _front(app, metrics)  # type: ignore[method-assign]
+    lean.trust(app.config["TRUSTED_HOSTS"])
+    return app
+
+
+def _register(app: Flask) -> None:
+    """The app's blueprints, error handlers, interface language and navigation, and request hooks."""
+    from govkg.web import documents, downloads, i18n, meta, pictures, query, reconcile, resources, search, site, sparql
+
+    for module in (sparql, downloads, meta, reconcile, search, query, pictures, documents, resources):
+        app.register_blueprint(module.bp)
     errors.register(app)
     i18n.register(app)
     site.register(app)
     app.before_request(_route)
     app.before_request(_whole_body)
     app.after_request(_headers)
-    if int(app.config["RESPONSE_CACHE_BYTES"]) > 0:
-        cache = ResponseCache(app.wsgi_app, int(app.config["RESPONSE_CACHE_BYTES"]), lambda: state.generation)
-        app.wsgi_app = app.extensions["govkg.cache"] = cache  # type: ignore[method-assign]
-    app.wsgi_app = app.extensions["govkg.front"] = _front(app, metrics)  # type: ignore[method-assign]
-    return app
 
 
 def _front(app: Flask, metrics: Metrics) -> Front:
     """The edge middleware; the Host header is checked against TRUSTED_HOSTS unless PUBLIC_URL replaces it."""
+    from govkg.web.front import Front
+
     public = app.config["PUBLIC_URL"] or None
     try:
         front = Front(app.wsgi_app, metrics, int(app.config["MAX_URI_LENGTH"]), public)

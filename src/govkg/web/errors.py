@@ -16,13 +16,14 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from govkg.engine import AnswerTooLarge, DeadlineExceeded, EngineError, UpdateRefused
 from govkg.engine.errors import Unrepresentable
+from govkg.engine.remote_http import StoreDown, StoreFailed
 from govkg.engine.runner import MemoryLimitExceeded, WorkerLost
 from govkg.errors import GovkgError, one_line
 from govkg.federation import FederationError, RemoteError
 from govkg.reconcile import ReconcileError
 from govkg.store import ChangeRefused
 
-__all__ = ["STATUSES", "ConfigError", "HttpError", "WebError", "plain", "reason", "register"]
+__all__ = ["STATUSES", "ConfigError", "HttpError", "WebError", "line", "outcome", "plain", "reason", "register"]
 
 log = logging.getLogger("govkg")
 READ_ONLY = "this endpoint is read-only: SPARQL Update and Graph Store writes are refused"
@@ -64,6 +65,8 @@ STATUSES: dict[type[BaseException], int] = {
     MemoryLimitExceeded: 503,
     WorkerLost: 503,
     RemoteError: 502,  # SPARQL 1.1 Federated Query: a remote failed
+    StoreDown: 503,  # the remote store (`--store URL`) cannot be reached
+    StoreFailed: 502,  # the remote store answered with an error
     EngineError: 400,
     FederationError: 400,
     ReconcileError: 400,
@@ -77,14 +80,14 @@ HEADERS: dict[type[BaseException], dict[str, str]] = {
     DeadlineExceeded: {"Retry-After": "1"},
     MemoryLimitExceeded: {"Retry-After": "1"},
     WorkerLost: {"Retry-After": "1"},
+    StoreDown: {"Retry-After": "5"},
 }
 
 
 def plain(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     """A one-line text/plain answer: `<status> <reason phrase>: <message>`."""
-    line = one_line(message, 1000)
     return Response(
-        f"{status} {HTTP_STATUS_CODES.get(status, 'Error')}: {line}\n",
+        line(status, message),
         status=status,
         content_type="text/plain; charset=utf-8",
         headers=dict(headers or {}),
@@ -101,19 +104,32 @@ def _lookup(table: Mapping[type[BaseException], object], error: BaseException, d
     return next((table[cls] for cls in type(error).__mro__ if cls in table), default)
 
 
-def _govkg(error: GovkgError) -> Response:
-    """Any govkg error: its status, its one line, its headers."""
-    _count(f"http_{error.status}" if isinstance(error, HttpError | ChangeRefused) else type(error).__name__)
-    if isinstance(error, ChangeRefused):
-        current_app.extensions["govkg.metrics"].writes.labels("rejected").inc()
-    if isinstance(error, DeadlineExceeded):
-        current_app.extensions["govkg.metrics"].timeouts.inc()
+def outcome(error: GovkgError, metrics: Any) -> tuple[int, str, dict[str, str]]:
+    """The status, one-line reason and headers of the answer to a govkg error, counted in `metrics` (the app's
+    `Metrics`, or None); shared by the Flask handler and the lean /sparql route (govkg.web.lean)."""
+    if metrics is not None:
+        named = isinstance(error, HttpError | ChangeRefused)
+        metrics.refused(f"http_{error.status}" if named else type(error).__name__)  # type: ignore[attr-defined]
+        if isinstance(error, ChangeRefused):
+            metrics.writes.labels("rejected").inc()
+        if isinstance(error, DeadlineExceeded):
+            metrics.timeouts.inc()
     if isinstance(error, HttpError | ChangeRefused):
-        return plain(error.status, str(error), getattr(error, "headers", {}))
+        return error.status, str(error), dict(getattr(error, "headers", {}))
     status = int(_lookup(STATUSES, error, 500))  # type: ignore[call-overload]
     if status >= 500 and not isinstance(error, DeadlineExceeded | RemoteError | MemoryLimitExceeded):
         log.error("%s: %s", type(error).__name__, error)
-    return plain(status, reason(error), _lookup(HEADERS, error, {}))  # type: ignore[arg-type]
+    return status, reason(error), dict(_lookup(HEADERS, error, {}))  # type: ignore[call-overload]
+
+
+def line(status: int, message: str) -> str:
+    """The body of a one-line answer: `<status> <reason phrase>: <message>` and a newline."""
+    return f"{status} {HTTP_STATUS_CODES.get(status, 'Error')}: {one_line(message, 1000)}\n"
+
+
+def _govkg(error: GovkgError) -> Response:
+    """Any govkg error: its status, its one line, its headers."""
+    return plain(*outcome(error, current_app.extensions.get("govkg.metrics")))
 
 
 def _http(error: HTTPException) -> Response:

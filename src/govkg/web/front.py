@@ -69,7 +69,8 @@ class Front:
             REQUEST_ID.reset(token)
 
     def _answer(self, environ: dict[str, Any], start: StartResponse) -> Iterable[bytes]:
-        target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO", "")
+        target = environ.get("RAW_URI") or environ.get("REQUEST_URI")  # granian gives neither: the parts' length
+        target = target or environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
         if len(target) > self.max_uri:
             reason = f"the request target is longer than {self.max_uri:,} bytes (MAX_URI_LENGTH); POST long queries"
             return _plain(start, 414, reason, environ)

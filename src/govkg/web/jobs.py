@@ -9,7 +9,7 @@ from govkg import formats
 from govkg.engine import FORMS, CheckedBuffer, Deadline, Engine, EngineError, Selection, Table
 from govkg.web import conneg
 
-__all__ = ["Limits", "Reply", "answer", "rows"]
+__all__ = ["Limits", "Reply", "answer", "graphs", "rows"]
 
 
 @dataclass(frozen=True)
@@ -61,3 +61,8 @@ def answer(
 def rows(engine: Engine, deadline: Deadline, query: str, selection: Selection, limit: int) -> Table:
     """The first `limit` rows of a query's answer (for descriptions, indexes and HTML views)."""
     return engine.rows(engine.evaluate(query, selection, deadline), limit)
+
+
+def graphs(engine: Engine, deadline: Deadline) -> dict[str, int]:
+    """The served named graphs and their sizes (the server holds no copy of the data to count them)."""
+    return engine.graphs()

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Flask
 
-__all__ = ["development", "production"]
+__all__ = ["CONNECTIONS", "HEADER_BYTES", "IDLE_SECONDS", "development", "production", "raise_file_limit"]
 
 log = logging.getLogger("govkg")
 CONNECTIONS = 1000  # open connections waitress keeps (each costs a socket, not a thread)
@@ -51,7 +51,7 @@ def production(app: Flask, host: str, port: int, threads: int) -> None:
     """Serve with waitress until SIGTERM or SIGINT, then drain (see the module)."""
     from waitress.server import create_server  # imported here: only this mode needs waitress
 
-    _raise_file_limit()
+    raise_file_limit()
     workers = app.extensions["govkg"].runner
     server: Any = create_server(
         app,
@@ -135,7 +135,7 @@ def _channel_class() -> type:
     return Channel
 
 
-def _raise_file_limit() -> None:
+def raise_file_limit() -> None:
     """Allow as many open files as the hard limit does (each connection is one)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or soft < hard:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -16,11 +17,12 @@ from govkg.web import conneg, jobs, query, respond, writes
 from govkg.web.errors import READ_ONLY, HttpError
 from govkg.web.state import State, current
 
-__all__ = ["Operation", "bp", "endpoint"]
+__all__ = ["Operation", "bp", "endpoint", "read", "run"]
 
 bp = Blueprint("sparql", __name__)
 
 FORM, QUERY, UPDATE = "application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"
+Body = Callable[[], bytes]  # the request body, read when needed
 BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
 EXAMPLES = [
     "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) LIMIT 20",
@@ -88,33 +90,37 @@ def _update() -> str | None:
 
 
 def _operation() -> Operation:
-    """Read the operation from the request, refusing every misuse with the protocol's status codes."""
-    params = MultiDict(request.args)
-    if request.method == "POST":
-        params = _post_params(params)
+    """Read the operation from the request."""
+    charset = request.mimetype_params.get("charset", "utf-8")
+    return read(request.method, request.mimetype, charset, MultiDict(request.args), request.get_data)
+
+
+def read(method: str, media_type: str, charset: str, params: MultiDict[str, str], body: Body) -> Operation:
+    """The operation of a request (its URL's parameters, its body read on demand), refusing every misuse with the
+    protocol's status codes."""
+    if method == "POST":
+        params = _post_params(params, media_type, charset.lower(), body)
     if "update" in params:
         raise HttpError(403, READ_ONLY)
     queries = params.getlist("query")
     if len(queries) > 1:
         raise HttpError(400, "give exactly one query (SPARQL 1.1 Protocol §2.1.1)")
-    if not queries and request.method == "POST":
+    if not queries and method == "POST":
         raise HttpError(400, "the request has no query")
     return Operation(queries[0] if queries else None, _selection(params), params)
 
 
-def _post_params(params: MultiDict[str, str]) -> MultiDict[str, str]:
+def _post_params(params: MultiDict[str, str], media_type: str, charset: str, data: Body) -> MultiDict[str, str]:
     """The parameters of a POST: a form body, or a query body with the others in the URL (§2.1.2-3)."""
-    media_type = request.mimetype
     if media_type == UPDATE:
         raise HttpError(403, READ_ONLY)
     if media_type not in (FORM, QUERY):
-        if _looks_like_update(request.get_data()):
+        if _looks_like_update(data()):
             raise HttpError(403, READ_ONLY)  # refused whatever its form: there is no write path to misuse
         raise HttpError(415, f"{media_type or 'missing Content-Type'}; POST {FORM} or {QUERY}")
-    charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         raise HttpError(415, f"charset {charset}; the body must be UTF-8")
-    body = _utf8(request.get_data(cache=False))
+    body = _utf8(data())
     if media_type == QUERY:
         if "query" in params:
             raise HttpError(400, "query given both in the URL and in the body")
@@ -160,11 +166,7 @@ def _selection(params: MultiDict[str, str]) -> Selection:
 def _answer(operation: Operation) -> Response:
     """Evaluate on the runner under the deadline and send the negotiated representation."""
     assert operation.query is not None
-    state, accept, values = current(), request.headers.get("Accept"), respond.format_values(operation.params)
-    guard.check(operation.query, state.max_query_length)
-    args = (operation.query, operation.selection, values, accept, state.limits)
-    with state.gate.enter(request.remote_addr or ""):
-        reply = state.runner.run(jobs.answer, args, state.timeout)
+    reply = run(current(), operation, request.headers.get("Accept"), request.remote_addr or "")
     if reply.table is not None:
         response = _html(operation, reply.form, *reply.table)
     else:
@@ -172,6 +174,15 @@ def _answer(operation: Operation) -> Response:
     if guard.mentions_service(operation.query):
         response.headers["Cache-Control"] = "no-store"  # it may hold what a remote endpoint answered just now
     return response
+
+
+def run(state: State, operation: Operation, accept: str | None, client: str) -> jobs.Reply:
+    """Guard the query, then evaluate it on the runner under the deadline, within the client's share of places."""
+    assert operation.query is not None
+    guard.check(operation.query, state.max_query_length)
+    args = (operation.query, operation.selection, respond.format_values(operation.params), accept, state.limits)
+    with state.gate.enter(client):
+        return state.runner.run(jobs.answer, args, state.timeout)
 
 
 def _html(operation: Operation, form: str, names: list[str], rows: list[list[Any]]) -> Response:

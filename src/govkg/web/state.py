@@ -7,27 +7,31 @@ import contextlib
 import threading
 import time
 from collections.abc import Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from rdflib.term import Node
 
 from govkg import federation, formats
-from govkg.engine import SERVICE_DATASET, Engine, EngineError, Memo, Pool, Source, open_engine
-from govkg.engine.runner import EngineSpec, Runner, Threads
-from govkg.engine.workers import Workers
+from govkg.engine import REMOTE, SERVICE_DATASET, Engine, EngineError, Memo, Pool, Source, disk
+from govkg.engine.runner import EngineSpec, OpenFailed, Runner, Threads
+from govkg.engine.shell import Shell
+from govkg.engine.workers import START_TIMEOUT, Workers
 from govkg.errors import GovkgError
 from govkg.pages import void
-from govkg.store import Receipt, StoreError, Tokens, writer
-from govkg.store.writer import WriterSpec
+from govkg.store import StoreError, Tokens
 from govkg.web import jobs
 from govkg.web.errors import ConfigError
 from govkg.web.gate import Gate
 
-__all__ = ["State", "current", "open_state", "policy", "sources"]
+if TYPE_CHECKING:
+    from govkg.store import Receipt
+
+__all__ = ["State", "current", "open_state", "policy", "ready", "sources"]
 
 
 @dataclass
@@ -56,6 +60,8 @@ class State:
     def write(self, update: str, editor: str) -> Receipt:
         """Apply a change in the writer process, then serve its snapshot (workers open it before their next job;
         every cache follows the generation)."""
+        from govkg.store import writer  # only a writable server loads the writer (pySHACL, owlrl)
+
         assert self.writer is not None
         with self._write_lock:
             try:
@@ -68,6 +74,8 @@ class State:
 
     def _recover(self) -> None:
         """After a writer failure, serve a fresh snapshot (a new writer opens the store), if one can be made."""
+        from govkg.store import writer
+
         assert self.writer is not None
         with contextlib.suppress(GovkgError):
             self.serve(self.writer.run(writer.snapshot, (), self.write_timeout))
@@ -121,13 +129,17 @@ class State:
 
 
 def sources(config: Mapping[str, Any]) -> list[Source]:
-    """The files to serve: the project's built dataset (unless PROJECT is false) and extra named graphs."""
+    """The files to serve: the project's built dataset (unless PROJECT is false), the DATA files and extra named
+    graphs."""
+    if config.get("STORE_URL"):  # a remote SPARQL 1.1 store (read-only): the data is there, not in files
+        return [Source.store(str(config["STORE_URL"]))]
     found = []
     if config["PROJECT"]:
         path = Path(config["DATASET"] or Path(config["ROOT"] or ".") / "build" / "govkg.nq")
         if not path.is_file():
             raise ConfigError(f"no built dataset at {path}: run 'govkg build' first")
         found.append(Source(path))
+    found += _data(config.get("DATA") or [])
     for item in _items(config["GRAPHS"], "GRAPHS", "IRI=FILE items"):
         iri, _, file = item.partition("=")
         if not iri or not file or not Path(file).is_file():
@@ -136,11 +148,24 @@ def sources(config: Mapping[str, Any]) -> list[Source]:
     return found
 
 
+def _data(files: object) -> list[Source]:
+    """Any RDF files, served as they are: quads in their graphs, triples in the default graph (which, as in
+    `oxigraph serve --union-default-graph`, queries see with the named graphs); ConfigError naming a missing file."""
+    found = [Source(Path(file)) for file in _items(files, "DATA", "RDF file paths")]
+    for source in found:
+        if not source.path.is_file():
+            raise ConfigError(f"{source.path}: {'not a regular file' if source.path.exists() else 'no such file'}")
+    return found
+
+
 def open_state(config: Mapping[str, Any]) -> State:
     """Open the configured engine over the configured sources, and the runner its queries run on."""
     timeout, found, chosen = _positive(config, "QUERY_TIMEOUT"), sources(config), policy(config)
+    kind = REMOTE if config.get("STORE_URL") else str(config["ENGINE"])
     try:
-        engine = open_engine(str(config["ENGINE"]), found, config["BASE_IRI"], federation=chosen)
+        served = _served(config, kind, found)
+        spec = EngineSpec(kind, tuple(served), config["BASE_IRI"], chosen)
+        engine, run = _engine(config, spec, shared=served == found and not config["WRITABLE"])
     except EngineError as error:
         raise ConfigError(str(error)) from None
     limits = jobs.Limits(
@@ -148,23 +173,37 @@ def open_state(config: Mapping[str, Any]) -> State:
     )
     state = State(
         engine,
-        runner(config, engine, EngineSpec(engine.kind, tuple(found), engine.base, chosen)),
+        run,
         Pool(int(_positive(config, "QUERY_THREADS"))),
         timeout,
         chosen,
         limits,
         int(_positive(config, "MAX_QUERY_LENGTH")),
         Gate(int(_positive(config, "MAX_CLIENT_QUERIES"))),
-        max((s.path.stat().st_mtime for s in found), default=0.0),
+        max((s.path.stat().st_mtime for s in found if s.url is None), default=time.time()),
     )
+    if config["WRITABLE"] and config.get("STORE_URL"):
+        raise ConfigError("a remote store is served read-only: --writable needs a store folder (--store DIR)")
     if config["WRITABLE"]:
         make_writable(state, config, found)
     return state
 
 
+def _served(config: Mapping[str, Any], kind: str, found: list[Source]) -> list[Source]:
+    """What the engines open: the on-disk store made once from the files in DATA_CACHE, which every process opens
+    read-only (one copy of the data, not one per process); the files themselves when DATA_CACHE is empty, for an
+    engine without on-disk stores, or for a writable server (which serves its own store's snapshots)."""
+    if not config.get("DATA_CACHE") or kind not in disk.ON_DISK or config["WRITABLE"] or not found:
+        return found
+    return [disk.stored(found, config["BASE_IRI"], Path(config["DATA_CACHE"]))]
+
+
 def make_writable(state: State, config: Mapping[str, Any], found: list[Source]) -> None:
     """Give the state a writer process owning the durable store at STORE (seeded once from the served files) and
     the tokens of WRITE_TOKENS / WRITE_TOKENS_FILE; from now on queries read the store's snapshots."""
+    from govkg.store import writer
+    from govkg.store.writer import WriterSpec
+
     if not config["STORE"]:
         raise ConfigError("a writable server needs a store folder (STORE, --store DIR)")
     state.tokens, state.write_timeout = _tokens(config), _positive(config, "WRITE_TIMEOUT")
@@ -192,14 +231,43 @@ def _tokens(config: Mapping[str, Any]) -> Tokens:
     return tokens
 
 
-def runner(config: Mapping[str, Any], engine: Engine, spec: EngineSpec) -> Runner:
-    """Worker processes (QUERY_WORKERS of them, each killed past its deadline or QUERY_MEMORY bytes), or with
-    QUERY_WORKERS = 0 threads of this process (QUERY_THREADS), whose deadlines cannot stop a native evaluation."""
+def _engine(config: Mapping[str, Any], spec: EngineSpec, shared: bool) -> tuple[Engine, Runner]:
+    """The server's engine and the runner of its queries: worker processes (QUERY_WORKERS of them, each killed past
+    its deadline or QUERY_MEMORY bytes), or with QUERY_WORKERS = 0 threads of this process (QUERY_THREADS), whose
+    deadlines cannot stop a native evaluation. A remote store's queries always run on threads: the work is the
+    store's, and a deadline is a socket timeout. Files served read-only (`shared`) are loaded once, in the fork
+    server every worker is forked from, and the server keeps a Shell, not a copy: the first worker counts the
+    graphs (and shows the files load)."""
     workers = _count(config, "QUERY_WORKERS")
-    if workers == 0:
-        return Threads(engine, int(_positive(config, "QUERY_THREADS")))
+    if workers == 0 or config.get("STORE_URL"):
+        engine = spec.open()
+        return engine, Threads(engine, int(_positive(config, "QUERY_THREADS")))
     memory = _count(config, "QUERY_MEMORY") or None
-    return Workers(spec, workers, memory, preload=("govkg.web.jobs",))
+    pool = Workers(spec, workers, memory, preload=("govkg.web.jobs",), resident=shared)
+    if not shared:
+        return spec.open(), pool
+    counted: Future[dict[str, int]] = Future()
+    seconds = START_TIMEOUT + _positive(config, "QUERY_TIMEOUT")
+    threading.Thread(target=_count_graphs, args=(pool, seconds, counted), name="govkg-count", daemon=True).start()
+    return Shell(spec, counted.result), pool
+
+
+def _count_graphs(pool: Workers, seconds: float, counted: Future[dict[str, int]]) -> None:
+    """Count the graphs in the first worker (started when the fork server has loaded the data)."""
+    try:
+        counted.set_result(pool.run(jobs.graphs, (), seconds))
+    except BaseException as error:  # handed to whoever waits for the sizes
+        counted.set_exception(error)
+
+
+def ready(state: State) -> None:
+    """Wait until the served data is open (a Shell's first worker has counted its graphs, which the app's own
+    set-up ran alongside); ConfigError, with the workers stopped, when the files cannot be loaded."""
+    try:
+        state.engine.graphs()
+    except EngineError as error:
+        state.runner.close()
+        raise ConfigError(error.reason if isinstance(error, OpenFailed) else str(error)) from None
 
 
 def _count(config: Mapping[str, Any], key: str) -> int:

@@ -4,12 +4,14 @@ shapes against its would-be result and committed whole with its audit record (go
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import pyoxigraph as ox
 from flask import Response, current_app, jsonify, request
 
 from govkg import jsonld, lexer
+from govkg.engine import entities
 from govkg.errors import GovkgError, one_line
 from govkg.store import Receipt
 from govkg.store.durable import data_operations
@@ -143,9 +145,11 @@ def _upload(iri: str | None, media_type: str, body: bytes) -> set[ox.Quad]:
     graph = ox.NamedNode(iri) if iri else ox.DefaultGraph()
     try:
         data = jsonld.bundle(body, current().base) if fmt == ox.RdfFormat.JSON_LD else body
+        if fmt == ox.RdfFormat.RDF_XML:
+            entities.check(lambda: io.BytesIO(body))  # Oxigraph would expand an entity bomb without limit
         triples = ox.parse(data, format=fmt, base_iri=iri or current().base)
         return {ox.Quad(q.subject, q.predicate, q.object, graph) for q in triples}
-    except (SyntaxError, ValueError, OSError, GovkgError) as error:
+    except (SyntaxError, ValueError, OSError, GovkgError, RecursionError) as error:
         raise HttpError(400, f"the body does not parse as {media_type}: {one_line(error, 300)}") from None
 
 
