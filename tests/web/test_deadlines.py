@@ -23,6 +23,8 @@ pytestmark = pytest.mark.alone  # every case times the server (tests/parallel.py
 TIMEOUT = 2.0  # the servers' query deadline here
 RUNAWAY = sorted(Path(__file__).with_name("runaway").glob("*.rq"))
 FAST = "ASK { ?s a ?class }"
+# Slow enough (~0.1 s) for every worker to be busy at once, and never answered in the server (no shape: a COUNT).
+WARM = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s ?q ?r }"
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +62,7 @@ def _started(built: Path, mode: list[str]) -> Iterator[LiveServer]:
         # Workers start when queries need them: as many fast queries at once as there are workers start them all,
         # so that nothing timed below waits for a worker to open its store.
         with ThreadPoolExecutor(size) as pool:
-            list(pool.map(lambda _: ask(live, FAST), range(size)))
+            list(pool.map(lambda _: ask(live, WARM), range(size)))
     assert health(live)["workers"]["started"] >= size
     yield live
     live.stop()

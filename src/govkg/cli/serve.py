@@ -65,6 +65,13 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
         "0: threads of the server process, whose deadlines cannot stop a running query)",
     )
     p.add_argument("--threads", type=int, default=16, help="request threads in production (default: 16)")
+    p.add_argument(
+        "--fast-lane",
+        type=int,
+        metavar="N",
+        help="queries at once answered in the server, no hop to a worker, when their shape was seen to be fast "
+        "(default: $GOVKG_FAST_LANE_SLOTS or 2; 0: every query in a worker; docs/reliability.md)",
+    )
     p.add_argument("--public-url", help="the public base URL absolute links use (default: $GOVKG_PUBLIC_URL)")
     p.add_argument("--writable", action="store_true", help="accept authenticated SPARQL Update and Graph Store writes")
     p.add_argument(
@@ -85,6 +92,7 @@ def serve_config(args: argparse.Namespace) -> dict[str, object]:
         ("ENGINE", args.engine),
         ("QUERY_TIMEOUT", args.timeout),
         ("QUERY_WORKERS", args.workers),
+        ("FAST_LANE_SLOTS", args.fast_lane),
         ("PUBLIC_URL", args.public_url),
         ("WRITABLE", args.writable or None),
         ("STORE", args.store and not _is_url(args.store) and str(args.store)),

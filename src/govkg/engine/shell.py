@@ -9,12 +9,14 @@ in this process on first use; the web app never does that, it sends queries to t
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING
 
 from govkg.engine.base import SERVICE_DATASET, Answer, Engine, Selection, Table
 from govkg.engine.files import FileEngine
+from govkg.errors import GovkgError
 from govkg.formats import Format
 
 if TYPE_CHECKING:
@@ -31,7 +33,7 @@ class Shell(FileEngine):
         super().__init__(spec.sources, spec.base, spec.policy)
         self.kind, self.spec = spec.kind, spec
         self._count: Callable[[], dict[str, int]] | None = count
-        self._lock = threading.Lock()
+        self._lock, self._opening = threading.Lock(), threading.Lock()
         self._engine: Engine | None = None
 
     def graphs(self) -> dict[str, int]:
@@ -63,8 +65,18 @@ class Shell(FileEngine):
         if self._engine is not None:
             self._engine.close()
 
+    def load(self) -> None:
+        """Open the real engine in this process now (for the fast lane, govkg.engine.fastlane); errors are the
+        workers' to report."""
+        with contextlib.suppress(GovkgError):
+            self._opened()
+
+    def loaded(self) -> Engine | None:
+        """The real engine if it is open in this process, else None (never waits)."""
+        return self._engine
+
     def _opened(self) -> Engine:
-        with self._lock:
+        with self._opening:
             if self._engine is None:
                 self._engine = self.spec.open()
             return self._engine

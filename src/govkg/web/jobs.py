@@ -3,13 +3,15 @@ take the worker's engine and the job's deadline first, and return only plain, pi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from govkg import formats
-from govkg.engine import FORMS, CheckedBuffer, Deadline, Engine, EngineError, Selection, Table
+from govkg.engine import FORMS, CheckedBuffer, Deadline, Engine, EngineError, Selection, Table, shapes
 from govkg.web import conneg
 
-__all__ = ["Limits", "Reply", "answer", "graphs", "rows"]
+__all__ = ["Limits", "Reply", "answer", "graphs", "rows", "shape"]
 
 
 @dataclass(frozen=True)
@@ -66,3 +68,12 @@ def rows(engine: Engine, deadline: Deadline, query: str, selection: Selection, l
 def graphs(engine: Engine, deadline: Deadline) -> dict[str, int]:
     """The served named graphs and their sizes (the server holds no copy of the data to count them)."""
     return engine.graphs()
+
+
+def shape(job: object, args: Sequence[Any]) -> str | None:
+    """The fast lane's key of a job (govkg.engine.fastlane): for an answer to a query made of basic graph patterns,
+    its shape with the dataset and format asked for (both change the cost); None for every other job."""
+    if job is not answer:
+        return None
+    found = shapes.shape(args[0])
+    return None if found is None else f"{found}\n{args[1]!r}\n{args[2]!r}\n{args[3]}"

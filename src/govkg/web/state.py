@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from govkg import federation, formats
 from govkg.engine import REMOTE, SERVICE_DATASET, Engine, EngineError, Memo, Pool, Source, disk
+from govkg.engine.fastlane import FastLane
 from govkg.engine.runner import EngineSpec, OpenFailed, Runner, Threads
 from govkg.engine.shell import Shell
 from govkg.engine.workers import START_TIMEOUT, Workers
@@ -237,7 +238,8 @@ def _engine(config: Mapping[str, Any], spec: EngineSpec, shared: bool) -> tuple[
     deadlines cannot stop a native evaluation. A remote store's queries always run on threads: the work is the
     store's, and a deadline is a socket timeout. Files served read-only (`shared`) are loaded once, in the fork
     server every worker is forked from, and the server keeps a Shell, not a copy: the first worker counts the
-    graphs (and shows the files load)."""
+    graphs (and shows the files load). With FAST_LANE_SLOTS, the server loads its own copy too, in the background,
+    for queries of shapes seen to be fast (govkg.engine.fastlane)."""
     workers = _count(config, "QUERY_WORKERS")
     if workers == 0 or config.get("STORE_URL"):
         engine = spec.open()
@@ -249,7 +251,11 @@ def _engine(config: Mapping[str, Any], spec: EngineSpec, shared: bool) -> tuple[
     counted: Future[dict[str, int]] = Future()
     seconds = START_TIMEOUT + _positive(config, "QUERY_TIMEOUT")
     threading.Thread(target=_count_graphs, args=(pool, seconds, counted), name="govkg-count", daemon=True).start()
-    return Shell(spec, counted.result), pool
+    shell, slots = Shell(spec, counted.result), _count(config, "FAST_LANE_SLOTS")
+    if not slots:
+        return shell, pool
+    threading.Thread(target=shell.load, name="govkg-fast-lane", daemon=True).start()
+    return shell, FastLane(pool, shell.loaded, jobs.shape, slots)
 
 
 def _count_graphs(pool: Workers, seconds: float, counted: Future[dict[str, int]]) -> None:
