@@ -79,22 +79,43 @@ def test_the_timed_job_reports_its_cpu(engine: Engine) -> None:
     assert value == threading.get_ident() and 0.02 <= cpu < 1
 
 
-def test_no_more_than_its_slots_at_once_and_closed_while_one_lasts(engine: Engine) -> None:
-    lane = FastLane(Threads(engine, 8), lambda: engine, by_text, slots=2, fast=10, admit=1, hold=0.1)
+def admitted(engine: Engine, slots: int) -> FastLane:
+    lane = FastLane(Threads(engine, 8), lambda: engine, by_text, slots=slots, fast=10, admit=1, hold=0.1)
     lane.run(burn, ("0.0",), 5)  # admitted ("fast" is 10 s here)
-    places: list[bool] = []
+    return lane
 
-    def call(seconds: str) -> None:
-        places.append(lane.run(burn, (seconds,), 5) == threading.get_ident())
 
-    slow = [threading.Thread(target=call, args=("0.5",)) for _ in range(3)]
-    for thread in slow:
-        thread.start()
-    time.sleep(0.25)  # the two runs in the lane have lasted past `hold`: it is closed
-    call("0.0")
-    for thread in slow:
+def in_lane(lane: FastLane, seconds: str, places: list[bool]) -> threading.Thread:
+    """Run `burn` on a new thread; `places` gets whether it ran in the lane."""
+    thread = threading.Thread(target=lambda: places.append(lane.run(burn, (seconds,), 5) == threading.get_ident()))
+    thread.start()
+    return thread
+
+
+def test_no_more_than_its_slots_at_once(engine: Engine) -> None:
+    lane, places = admitted(engine, 2), []
+    for thread in [in_lane(lane, "0.3", places) for _ in range(3)]:
         thread.join()
-    assert sorted(places) == [False, False, True, True]  # 2 slots taken, the third slow one and the late one not
+    assert sorted(places) == [False, True, True]
+
+
+def test_closed_while_a_run_lasts_and_open_again_after(engine: Engine) -> None:
+    lane, places = admitted(engine, 2), []
+    slow = in_lane(lane, "0.5", places)
+    time.sleep(0.25)  # the run in the lane has lasted past `hold`
+    in_lane(lane, "0.0", places).join()
+    slow.join()
+    in_lane(lane, "0.0", places).join()
+    assert places == [False, True, True]  # the late one went to a thread of the runner; then the lane was open
+
+
+def test_a_busy_server_sends_every_query_on(engine: Engine) -> None:
+    lane, places = admitted(engine, 1), []
+    slow = in_lane(lane, "0.3", places)
+    time.sleep(0.05)
+    in_lane(lane, "0.0", places).join()  # two queries in the server, one slot: not even its shape is looked at
+    slow.join()
+    assert places == [False, True]
 
 
 def test_the_lane_waits_for_its_engine(engine: Engine) -> None:

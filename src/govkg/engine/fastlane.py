@@ -6,8 +6,11 @@ On a lookup the hop to a worker (pickling, two pipe writes, two wake-ups) costs 
 - only a query of a shape (govkg.engine.shapes: basic graph patterns only, constants taken out) whose last
   `admit` runs in a worker each took less than `fast` seconds of CPU; a run over that, here or there, bars the
   shape for good (the lane keeps `size` shapes, forgetting the oldest);
-- at most `slots` queries at once (the others go to the workers), so a query of a known-fast shape that turns
-  out slow for some constant (a hub with a million values) holds one of the server's threads, never all of them;
+- only while no more than `slots` queries are in the server: under load, answering here takes the interpreter
+  lock from the threads serving HTTP while the workers' cores go unused (measured: no gain at 8 clients, 1.4x the
+  requests per second at one; docs/reliability.md), so a busy server sends every query on, shape unlooked-at;
+- at most `slots` queries at once, so a query of a known-fast shape that turns out slow for some constant (a hub
+  with a million values) holds one of the server's threads, never all of them;
 - none while a run in the lane has lasted `hold` seconds: the lane closes until it ends.
 pyoxigraph releases the interpreter lock while it evaluates, so such a run slows the other threads' answers
 without stopping them. Its deadline is still checked while its answer is written.
@@ -56,7 +59,7 @@ class FastLane:
     ) -> None:
         self.runner, self.engine, self.key = runner, engine, key
         self.fast, self.admit, self.hold, self.size = fast, admit, hold, size
-        self._slots = threading.BoundedSemaphore(slots)
+        self._slots, self._size, self._queries = threading.BoundedSemaphore(slots), slots, 0
         self._seen: OrderedDict[str, int] = OrderedDict()  # shape → fast runs in a row (-1: barred)
         self._running: dict[int, float] = {}  # run number → when it started (monotonic)
         self._numbers = itertools.count()
@@ -65,9 +68,17 @@ class FastLane:
 
     def run(self, job: Job[T], args: Sequence[Any], seconds: float) -> T:
         """The job's value: in this thread when its shape is admitted and the lane open, else from `runner`."""
-        key = self.key(job, args)
-        if key is None:
-            return self.runner.run(job, args, seconds)
+        with self._lock:
+            self._queries += 1
+            busy = self._queries > self._size  # then not even the shape is worth its cost (see _open)
+        try:
+            key = None if busy else self.key(job, args)
+            return self.runner.run(job, args, seconds) if key is None else self._run(key, job, args, seconds)
+        finally:
+            with self._lock:
+                self._queries -= 1
+
+    def _run(self, key: str, job: Job[T], args: Sequence[Any], seconds: float) -> T:
         engine = self.engine() if self._admitted(key) else None
         if engine is not None and self._slots.acquire(blocking=False):
             try:
@@ -109,10 +120,13 @@ class FastLane:
             return self._seen.get(key, 0) >= self.admit
 
     def _open(self) -> bool:
-        """Whether no run in the lane has lasted `hold` seconds."""
+        """Whether no more than `slots` queries are in the server (under load, answering here takes the
+        interpreter lock from the threads serving HTTP while the workers' cores go unused: measured slower) and
+        no run in the lane has lasted `hold` seconds."""
         now = time.monotonic()
         with self._lock:
-            return all(now - start < self.hold for start in self._running.values())
+            idle = self._queries <= self._size
+            return idle and all(now - start < self.hold for start in self._running.values())
 
     def _observe(self, key: str, cpu: float) -> None:
         """Count a fast run of the shape, or bar it after a slow one."""
