@@ -8,8 +8,8 @@ suite (`tests/engine/test_conformance.py`) runs the same cases over every regist
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
@@ -76,6 +76,7 @@ class Answer:
     form: Form
     result: Any
     engine: Engine
+    again: Callable[[], Any] | None = field(default=None, compare=False)  # a new result, evaluated again
 
 
 @runtime_checkable

@@ -34,6 +34,9 @@ _FROM = re.compile(r"(?<![\w:])from(?![\w:])", re.IGNORECASE)  # cheap pre-check
 _FORMS: dict[type, str] = {ox.QuerySolutions: "bindings", ox.QueryBoolean: "boolean"}
 # What pyoxigraph raises while evaluating or writing (RuntimeError: a function it does not know, for one).
 FAILURES = (OSError, ValueError, RuntimeError)
+# The fewest bytes one solution takes in each results format: `{}` and a comma (JSON), `<result></result>` (XML), an
+# empty line (CSV: CRLF; TSV: LF). A shorter answer cannot hold more rows than its length divided by this.
+ROW_BYTES = {"json": 3, "xml": 17, "csv": 2, "tsv": 1}
 CHUNK = 100_000  # quads per bulk load into an in-memory store
 
 
@@ -59,21 +62,28 @@ class OxigraphEngine(FileEngine):
         """Parse and start evaluating a query; rows are produced while writing."""
         if guard.mentions_service(query):
             return self._federator().evaluate(query, selection, deadline)
+        dataset = self._dataset(query, selection)
+
+        def evaluated() -> Any:
+            return self._store.query(query, base_iri=self.base, prefixes=self._prefixes, **dataset)
+
         try:
-            result = self._store.query(
-                query, base_iri=self.base, prefixes=self._prefixes, **self._dataset(query, selection)
-            )
+            result = evaluated()
         except SyntaxError as error:
             raise rejected(query, self._prefixes, one_line(error)) from None
         except FAILURES as error:
             raise EngineError("evaluation failed: " + one_line(error)) from None
-        return Answer(_FORMS.get(type(result), "graph"), result, self)  # type: ignore[arg-type]
+        return Answer(_FORMS.get(type(result), "graph"), result, self, evaluated)  # type: ignore[arg-type]
 
     def write(self, answer: Answer, fmt: Format, out: IO[bytes], max_rows: int | None = None) -> None:
         """Serialise an answer in `fmt` (natively where Oxigraph writes the format), counting its rows on the way
         when `max_rows` is given."""
         if answer.engine is not self:
             return answer.engine.write(answer, fmt, out, max_rows)
+        if max_rows is not None and answer.form == "bindings" and answer.again is not None and out.seekable():
+            if self._uncounted(answer, fmt, out, max_rows):
+                return None
+            answer = Answer(answer.form, answer.again(), self)  # too long to be sure: again, counted
         counter = _Rows(max_rows)
         try:
             if max_rows is not None and answer.form != "boolean":
@@ -82,6 +92,21 @@ class OxigraphEngine(FileEngine):
         except FAILURES as error:
             raise counter.error or EngineError("evaluation failed: " + one_line(error)) from None
         return None
+
+    def _uncounted(self, answer: Answer, fmt: Format, out: IO[bytes], max_rows: int) -> bool:
+        """Write solutions natively without counting them, as long as the bytes written prove that there are no more
+        than `max_rows` (every row takes at least ROW_BYTES of its format); False, with `out` as it was, when the
+        answer grows past that (counting it means writing it twice: TSV, then the format asked for)."""
+        start, capped = out.tell(), _Capped(out, max_rows * ROW_BYTES.get(fmt.name, 1))
+        try:
+            _write(answer, fmt, capped, self._prefixes, self.base)  # type: ignore[arg-type]
+        except FAILURES as error:
+            if not capped.over:
+                raise getattr(out, "error", None) or EngineError("evaluation failed: " + one_line(error)) from None
+            out.seek(start)
+            out.truncate()
+            return False
+        return True
 
     def rows(self, answer: Answer, limit: int) -> Table:
         """Up to `limit` rows of an answer as rdflib terms."""
@@ -161,6 +186,24 @@ class _Rows(io.BytesIO):
         except AnswerTooLarge as error:
             self.error = error
             raise
+
+
+class _Capped:
+    """A writer passing bytes on to `out` until `cap` bytes have gone through; then an OSError, and `over` is set."""
+
+    def __init__(self, out: IO[bytes], cap: int) -> None:
+        self.out, self.left, self.over = out, cap, False
+
+    def write(self, data: Any) -> int:
+        """Pass the bytes on, or refuse them past the cap."""
+        self.left -= len(data)
+        if self.left < 0:
+            self.over = True
+            raise OSError("past the cap")
+        return self.out.write(data)
+
+    def flush(self) -> None:
+        """Nothing kept here."""
 
 
 def _rows(answer: Answer, limit: int) -> Table:
