@@ -7,8 +7,7 @@ group, sampled every 50 ms, then each process's own figures.
 
     python bench/memory.py                                  # the corpus (build/govkg.nq)
     python bench/memory.py --data big.nq --workers 2        # any N-Quads file
-    python bench/memory.py --cold                           # govkg makes its on-disk store first (a new cache)
-    python bench/memory.py --in-memory                      # govkg loads the files in every process instead
+    python bench/memory.py --disk                           # govkg on on-disk stores (DATA_CACHE), made first
 """
 
 from __future__ import annotations
@@ -142,12 +141,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="times each query is asked (default: 3)")
     parser.add_argument("--query", action="append", type=Path, help="a query file (default: bench/queries/*.rq)")
     parser.add_argument("--server", action="append", choices=["govkg", "oxigraph"], help="default: both")
-    cache = parser.add_mutually_exclusive_group()
-    cache.add_argument("--cold", action="store_true", help="govkg starts with an empty on-disk store cache")
-    cache.add_argument("--in-memory", action="store_true", help="govkg without on-disk stores (GOVKG_DATA_CACHE='')")
+    parser.add_argument("--disk", action="store_true", help="govkg on on-disk stores made in a new DATA_CACHE folder")
     args = parser.parse_args()
-    if args.cold or args.in_memory:
-        os.environ["GOVKG_DATA_CACHE"] = "" if args.in_memory else tempfile.mkdtemp(prefix="govkg-stores-")
+    if args.disk:  # the default is in memory, loaded once in the workers' fork server
+        os.environ["GOVKG_DATA_CACHE"] = tempfile.mkdtemp(prefix="govkg-stores-")
     servers.exit_on_sigterm()
     for name in args.server or ["govkg", "oxigraph"]:
         queries = [q.read_text() for q in args.query or QUERIES]
