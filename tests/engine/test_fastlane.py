@@ -3,6 +3,7 @@ wrapped runner, run in the calling thread, barred after a slow run, bounded by i
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Sequence
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from govkg.engine import Deadline, Engine, Source, open_engine
+from govkg.engine import Deadline, DeadlineExceeded, Engine, Source, open_engine
 from govkg.engine.fastlane import FastLane, timed
 from govkg.engine.runner import Threads
 
@@ -127,3 +128,17 @@ def test_the_lane_waits_for_its_engine(engine: Engine) -> None:
         threading.get_ident() not in first
         and lane.run(where, ("SELECT * { ?s ?p ?o }",), 5)[0] == threading.get_ident()
     )
+
+
+def late(engine: Engine, deadline: Deadline, query: str) -> int:
+    """A job that fails as a query past its deadline does."""
+    if query == "late":
+        raise DeadlineExceeded("query exceeded the 1 s deadline")
+    return threading.get_ident()
+
+
+def test_a_run_that_fails_in_a_worker_bars_the_shape(lane: FastLane) -> None:
+    for text in ("fast", "fast", "late", "fast", "fast", "fast"):
+        with contextlib.suppress(DeadlineExceeded):
+            lane.run(late, (text,), 5)
+    assert lane.run(late, ("fast",), 5) != threading.get_ident()

@@ -70,8 +70,8 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
         type=int,
         metavar="N",
         help="queries at once answered in the server, no hop to a worker, when their shape was seen to be fast "
-        "and no more queries run (default: $GOVKG_FAST_LANE_SLOTS or 1; 0: every query in a worker; "
-        "docs/reliability.md)",
+        "and no more queries run; such queries cannot be killed (default: $GOVKG_FAST_LANE_SLOTS or 0: every "
+        "query in a worker; docs/reliability.md)",
     )
     p.add_argument("--public-url", help="the public base URL absolute links use (default: $GOVKG_PUBLIC_URL)")
     p.add_argument("--writable", action="store_true", help="accept authenticated SPARQL Update and Graph Store writes")

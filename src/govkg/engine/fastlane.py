@@ -4,8 +4,9 @@ of its shape have been seen to finish fast; every other query goes to the runner
 On a lookup the hop to a worker (pickling, two pipe writes, two wake-ups) costs more than the evaluation itself
 (bench/hotpath.py). But a query answered in the server cannot be killed at its deadline, so the lane is narrow:
 - only a query of a shape (govkg.engine.shapes: basic graph patterns only, constants taken out) whose last
-  `admit` runs in a worker each took less than `fast` seconds of CPU; a run over that, here or there, bars the
-  shape for good (the lane keeps `size` shapes, forgetting the oldest);
+  `admit` runs in a worker each took less than `fast` seconds of CPU; a run over that, here or there, or one that
+  failed in a worker (deadline, memory, limits), bars the shape (the lane keeps `size` shapes, forgetting the
+  oldest, bars included);
 - only while no more than `slots` queries are in the server: under load, answering here takes the interpreter
   lock from the threads serving HTTP while the workers' cores go unused (measured: no gain at 8 clients, 1.4x the
   requests per second at one; docs/reliability.md), so a busy server sends every query on, shape unlooked-at;
@@ -13,7 +14,8 @@ On a lookup the hop to a worker (pickling, two pipe writes, two wake-ups) costs 
   with a million values) holds one of the server's threads, never all of them;
 - none while a run in the lane has lasted `hold` seconds: the lane closes until it ends.
 pyoxigraph releases the interpreter lock while it evaluates, so such a run slows the other threads' answers
-without stopping them. Its deadline is still checked while its answer is written.
+without stopping them. Its evaluation is not stopped at its deadline (only the writing of its answer checks it),
+and no memory limit applies: the lane is off unless configured (FAST_LANE_SLOTS).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any, TypeVar
 
 from govkg.engine.base import Engine
 from govkg.engine.deadline import Deadline
+from govkg.engine.errors import EngineError
 from govkg.engine.runner import EngineSpec, Job, Runner, RunnerStatus
 
 __all__ = ["FastLane", "timed"]
@@ -86,7 +89,11 @@ class FastLane:
                     return self._here(key, engine, job, args, seconds)
             finally:
                 self._slots.release()
-        value, cpu = self.runner.run(timed, (job, *args), seconds)
+        try:
+            value, cpu = self.runner.run(timed, (job, *args), seconds)
+        except EngineError:  # past its deadline, its memory or a limit: never a fast one
+            self._observe(key, self.fast)
+            raise
         self._observe(key, cpu)
         return value
 

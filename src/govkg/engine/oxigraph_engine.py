@@ -80,29 +80,39 @@ class OxigraphEngine(FileEngine):
         when `max_rows` is given."""
         if answer.engine is not self:
             return answer.engine.write(answer, fmt, out, max_rows)
-        if max_rows is not None and answer.form == "bindings" and answer.again is not None and out.seekable():
-            if self._uncounted(answer, fmt, out, max_rows):
-                return None
-            answer = Answer(answer.form, answer.again(), self)  # too long to be sure: again, counted
-        counter = _Rows(max_rows)
+        tried = max_rows is not None and answer.form == "bindings" and answer.again is not None and out.seekable()
+        if tried and self._uncounted(answer, fmt, out, max_rows or 0):
+            return None
+        counter, failure = _Rows(max_rows), None
         try:
             if max_rows is not None and answer.form != "boolean":
-                answer = Answer(answer.form, counter.counted(answer.result, fmt), self)
+                result = answer.again() if tried and answer.again else answer.result  # past the cap: again, counted
+                answer = Answer(answer.form, counter.counted(result, fmt), self)
             _write(answer, fmt, out, self._prefixes, self.base)
         except FAILURES as error:
-            raise counter.error or EngineError("evaluation failed: " + one_line(error)) from None
+            failure = counter.error or EngineError("evaluation failed: " + one_line(error))
+        if failure is not None:  # raised here, not in the handler: no cycle keeps the result alive (see _uncounted)
+            raise failure
         return None
 
     def _uncounted(self, answer: Answer, fmt: Format, out: IO[bytes], max_rows: int) -> bool:
         """Write solutions natively without counting them, as long as the bytes written prove that there are no more
         than `max_rows` (every row takes at least ROW_BYTES of its format); False, with `out` as it was, when the
         answer grows past that (counting it means writing it twice: TSV, then the format asked for)."""
-        start, capped = out.tell(), _Capped(out, max_rows * ROW_BYTES.get(fmt.name, 1))
+        start, capped, failure = out.tell(), _Capped(out, max_rows * ROW_BYTES.get(fmt.name, 1)), None
         try:
             _write(answer, fmt, capped, self._prefixes, self.base)  # type: ignore[arg-type]
         except FAILURES as error:
-            if not capped.over:
-                raise getattr(out, "error", None) or EngineError("evaluation failed: " + one_line(error)) from None
+            failure = (
+                None
+                if capped.over
+                else getattr(out, "error", None) or EngineError(f"evaluation failed: {one_line(error)}")
+            )
+        # Raised outside the handler: a traceback held by the error would keep this frame and its pyoxigraph result
+        # alive in a cycle, which the collector may then free on another thread (pyoxigraph refuses, and leaks it).
+        if failure is not None:
+            raise failure
+        if capped.over:
             out.seek(start)
             out.truncate()
             return False

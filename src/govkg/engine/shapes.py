@@ -2,10 +2,11 @@
 taken out, so `SELECT ?p ?o WHERE { gkd:france ?p ?o }` and the same lookup of `gkd:china` share one shape.
 
 Only queries made of basic graph patterns have a shape (`shape` is None for every other): triple patterns, GRAPH,
-UNION and the four query forms, with FROM, LIMIT and OFFSET. Everything that can make an evaluation scan without
-yielding rows (FILTER, OPTIONAL, MINUS, EXISTS, property paths, subqueries, aggregates, ORDER BY, DISTINCT,
-functions, SERVICE) has none: a query of such a shape can be slow whatever its constants, so only its own
-measured run tells (the fast lane, govkg.engine.fastlane, never takes it).
+UNION and the four query forms, with FROM and LIMIT (a `+` is a path: `<p>+1` is no number). FILTER, OPTIONAL,
+MINUS, EXISTS, property paths, subqueries, aggregates, ORDER BY, DISTINCT, OFFSET, functions and SERVICE give none:
+each can make an evaluation scan long without yielding a row. A shape is no promise either: a join's cost depends
+on its constants (a hub with a million values), which is why the fast lane (govkg.engine.fastlane) that uses
+shapes is bounded and off by default.
 """
 
 from __future__ import annotations
@@ -17,25 +18,26 @@ __all__ = ["MAX_LENGTH", "shape"]
 MAX_LENGTH = 4000  # characters: a longer query is no lookup
 KEYWORDS = frozenset(
     {"PREFIX", "BASE", "SELECT", "ASK", "DESCRIBE", "CONSTRUCT", "WHERE", "FROM", "NAMED", "GRAPH", "UNION"}
-    | {"LIMIT", "OFFSET", "A"}
+    | {"LIMIT", "A"}  # not OFFSET: skipping a million rows yields none
 )
 PUNCTUATION = frozenset("{}.;,")
-_STRING = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+_STRING = r"""(?:"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')"""
 _LITERAL = _STRING + r"""(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^(?:<[^<>\s]*>|[\w.-]*:[\w.-]*))?"""
 # One token per match, first alternative first (SPARQL 1.1 Query §19.8): long strings are not simple (no shape).
 _TOKENS = re.compile(
-    rf"""(?P<comment>\#[^\n]*)|(?P<long>\"\"\"|''')|(?P<literal>{_LITERAL})|(?P<iri><[^<>"{{}}|^`\\\s]*>)"""
+    rf"""(?P<comment>\#[^\r\n]*)|(?P<long>\"\"\"|''')|(?P<literal>{_LITERAL})|(?P<iri><[^<>"{{}}|^`\\\s]*>)"""
     r"""|(?P<var>[?$][A-Za-z0-9_]+)|(?P<pname>[A-Za-z][\w.-]*:[\w-]*(?:[\w.-]*[\w-])?|:[\w-]*)"""
-    r"""|(?P<word>[A-Za-z_]\w*)|(?P<number>[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?P<space>\s+)|(?P<other>.)""",
+    r"""|(?P<word>[A-Za-z_]\w*)|(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?P<space>\s+)|(?P<other>.)""",
     re.DOTALL,
 )
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # ends no line, starts no token: refused outright
 _CONSTANT = {"literal": '"', "iri": "<>", "pname": "<>", "number": "0"}
 FORMS = frozenset({"SELECT", "ASK", "DESCRIBE", "CONSTRUCT"})
 
 
 def shape(query: str) -> str | None:
     """The query's shape (see the module), or None when it is not made of basic graph patterns alone."""
-    if len(query) > MAX_LENGTH:
+    if len(query) > MAX_LENGTH or _CONTROL.search(query):
         return None
     tokens: list[str] = []
     depth = 0  # of braces: a query form inside them is a subquery

@@ -1,5 +1,6 @@
 """The server's stand-in for an engine whose data only its query workers hold (loaded once, in the fork server they
-are forked from: `govkg.engine.resident`), so the server process keeps no copy of its own.
+are forked from: `govkg.engine.resident`), so the server process keeps no copy of its own (unless the fast lane,
+off by default, has it load one: `load`).
 
 What the server itself asks of its engine is answered without the data: the kind and base, the generation (the
 files' fingerprint), the named graphs' sizes (counted by a worker: `count` waits for them) and exports (read again

@@ -57,9 +57,9 @@ DEFAULTS: dict[str, Any] = {
     "WRITE_TOKENS_FILE": None,
     "WRITE_TIMEOUT": 120,  # seconds a change may take (its checks included) before the writer is stopped (503)
     # Queries at once answered in the server itself, no hop to a worker, when their shape (basic graph patterns
-    # only) was seen to take under 5 ms and no more queries are running; the server then holds a copy of the data
-    # too (0: none; govkg.engine.fastlane).
-    "FAST_LANE_SLOTS": 1,
+    # only) was seen to take under 5 ms and no more queries are running; such a query cannot be killed, and the
+    # server then holds a copy of the data too. 0 (the default): every query in a worker (govkg.engine.fastlane).
+    "FAST_LANE_SLOTS": 0,
     "LEAN_SPARQL": True,  # answer queries to /sparql without Flask's request machinery (govkg.web.lean)
     "RESPONSE_CACHE_BYTES": 64_000_000,  # answers to repeated GET /sparql kept per process (0: none)
     # SPARQL 1.1 Federated Query: SERVICE may call these endpoints only (exact IRIs; empty: no SERVICE at all).

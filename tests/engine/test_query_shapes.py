@@ -37,3 +37,10 @@ def test_variables_and_structure_do() -> None:
 
 def test_a_long_query_has_none() -> None:
     assert shape("SELECT ?s { " + "?s ?p ?o . " * (MAX_LENGTH // 10) + "}") is None
+
+
+@pytest.mark.parametrize("end", ["\r", "\x0b", "\x0c"])  # \x0b, \x0c: control characters, refused
+def test_a_comment_ends_where_sparql_ends_it(end: str) -> None:
+    """SPARQL ends a comment at CR as at LF: what follows is read (here a FILTER), so the query has no shape."""
+    found = shape(f"SELECT ?s WHERE {{ ?s ?p ?o #{end} FILTER(STR(?o) = '3') }}")
+    assert found is None
