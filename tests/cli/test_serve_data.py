@@ -17,6 +17,7 @@ from flask import Flask, url_for
 
 from conftest import LiveServer, Outcome, start_server
 from govkg.engine import FILE_ENGINES
+from govkg.namespaces import graph_iri
 from govkg.web import ConfigError, create_app
 from govkg.web.site import NAV
 
@@ -254,3 +255,22 @@ def test_a_file_changed_while_served_is_not_exported_as_the_served_data(tmp_path
     assert changed.get_data(as_text=True) == (
         f"500 Internal Server Error: {path} changed after the server loaded them; restart the server to serve them\n"
     )
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_infer_false_leaves_out_only_the_inferred_graph(tmp_path: Path, engine: str) -> None:
+    """Triples in the default graph stay in the dataset of `infer=false`, beside every named graph but `inferred`."""
+    inferred = graph_iri("inferred", "https://w3id.org/govkg/")
+    data = tmp_path / "mixed.nq"
+    data.write_text(
+        f"<urn:a> <urn:p> <urn:b> .\n<urn:c> <urn:p> <urn:d> <urn:g> .\n<urn:e> <urn:p> <urn:f> <{inferred}> .\n",
+        encoding="utf-8",
+    )
+    app = create_app({"DATA": [str(data)], "ENGINE": engine, "QUERY_WORKERS": 0})
+    query = "SELECT ?s WHERE { ?s <urn:p> ?o } ORDER BY ?s"
+    client = app.test_client()
+    every, told = (
+        client.get("/sparql", query_string={"query": query, "infer": i, "format": "csv"}).get_data(as_text=True)
+        for i in ("true", "false")
+    )
+    assert every.split() == ["s", "urn:a", "urn:c", "urn:e"] and told.split() == ["s", "urn:a", "urn:c"]

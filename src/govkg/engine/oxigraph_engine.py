@@ -157,7 +157,7 @@ class OxigraphEngine(FileEngine):
             return {}  # the query's own FROM / FROM NAMED (Query §13.2); never fetched, only stored graphs
         if not selection.infer and self._inferred in self._sizes:  # else the union is what infer=false asks for
             kept = [ox.NamedNode(g) for g in self._sizes if g != self._inferred]
-            return {"default_graph": kept, "named_graphs": kept}
+            return {"default_graph": [ox.DefaultGraph(), *kept], "named_graphs": kept}  # --data's triples too
         return {"use_default_graph_as_union": True}
 
 

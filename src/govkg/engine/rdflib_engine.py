@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from govkg.engine.deadline import Deadline
 
 __all__ = ["RdflibEngine"]
+DEFAULT = ""  # the stored default graph (`--data` triples), among the graphs of a view: no IRI a client can name
 
 # rdflib would fetch and parse IRIs named in FROM / FROM NAMED; govkg only selects stored graphs.
 rdflib_sparql.SPARQL_LOAD_GRAPHS = False
@@ -145,7 +146,7 @@ class RdflibEngine(FileEngine):
             return self._view(default, tuple(str(c.named) for c in clause if c.named))
         if not selection.infer and self._inferred in self._sizes:  # else the union is what infer=false asks for
             kept = tuple(g for g in self._sizes if g != self._inferred)
-            return self._view(kept, kept)
+            return self._view((DEFAULT, *kept), kept)  # --data's triples too
         return self._dataset
 
     def _view(self, default: tuple[str, ...], named: tuple[str, ...]) -> Dataset:
@@ -207,8 +208,8 @@ def _copy(source: Dataset, stored: dict[str, int], default: tuple[str, ...], nam
     """A new Dataset: the `default` graphs merged as its default graph, the `named` ones as they are. A graph that is
     not stored is empty: it is never created in the source (which would change the data, not its generation)."""
     view = Dataset()
-    for name in (n for n in default if n in stored):
-        view.default_graph += source.graph(URIRef(name))
+    for name in (n for n in default if n in stored or n == DEFAULT):
+        view.default_graph += source.graph(URIRef(name) if name != DEFAULT else DATASET_DEFAULT_GRAPH_ID)
     for name in named:
         target = view.graph(URIRef(name))
         if name in stored:
