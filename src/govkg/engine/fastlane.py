@@ -67,7 +67,7 @@ class FastLane:
         self._running: dict[int, float] = {}  # run number → when it started (monotonic)
         self._numbers = itertools.count()
         self._lock = threading.Lock()
-        self.answered = 0  # queries run in the lane (for /metrics and the tests)
+        self.answered = 0  # queries run in the lane (for the tests and a debugger)
 
     def run(self, job: Job[T], args: Sequence[Any], seconds: float) -> T:
         """The job's value: in this thread when its shape is admitted and the lane open, else from `runner`."""
