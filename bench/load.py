@@ -10,6 +10,7 @@ import argparse
 import http.client
 import itertools
 import json
+import math
 import re
 import statistics
 import sys
@@ -98,30 +99,7 @@ def fetch(conn: http.client.HTTPConnection, req: Request) -> Sample:
 
 def drive(url: str, plan: Sequence[Request], concurrency: int, timeout: float = 60.0) -> tuple[list[Sample], float]:
     """Send every request of `plan` over `concurrency` threads; the samples and the wall-clock seconds."""
-    parts = urlsplit(url)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    samples: list[Sample] = []
-    counter, lock = itertools.count(), threading.Lock()
-    barrier = threading.Barrier(concurrency + 1)
-
-    def client() -> None:
-        conn = connect(host, port, timeout)
-        mine: list[Sample] = []
-        barrier.wait()
-        while (i := next(counter)) < len(plan):
-            mine.append(fetch(conn, plan[i]))
-        conn.close()
-        with lock:
-            samples.extend(mine)
-
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    start = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return samples, time.perf_counter() - start
+    return _drive(url, lambda i: plan[i] if i < len(plan) else None, concurrency, None, timeout)
 
 
 def drive_for(
@@ -129,19 +107,27 @@ def drive_for(
 ) -> tuple[list[Sample], float]:
     """Send `make(i)` for i = 0, 1, ... over `concurrency` threads until `seconds` have passed; every request
     started is awaited, so the wall-clock time covers all the work the server was given."""
+    return _drive(url, make, concurrency, seconds, timeout)
+
+
+def _drive(
+    url: str, request: Callable[[int], Request | None], concurrency: int, seconds: float | None, timeout: float
+) -> tuple[list[Sample], float]:
+    """Send `request(i)` for i = 0, 1, ... over `concurrency` kept-alive connections, until it gives None or
+    `seconds` have passed (all started at once, after every connection is open); samples and wall-clock seconds."""
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     samples: list[Sample] = []
     counter, lock = itertools.count(), threading.Lock()
     barrier = threading.Barrier(concurrency + 1)
-    end = [0.0]
+    end = [math.inf]
 
     def client() -> None:
         conn = connect(host, port, timeout)
         mine: list[Sample] = []
         barrier.wait()
-        while time.perf_counter() < end[0]:
-            mine.append(fetch(conn, make(next(counter))))
+        while time.perf_counter() < end[0] and (req := request(next(counter))) is not None:
+            mine.append(fetch(conn, req))
         conn.close()
         with lock:
             samples.extend(mine)
@@ -150,7 +136,8 @@ def drive_for(
     for thread in threads:
         thread.start()
     start = time.perf_counter()
-    end[0] = start + seconds
+    if seconds is not None:
+        end[0] = start + seconds
     barrier.wait()
     for thread in threads:
         thread.join()

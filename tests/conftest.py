@@ -34,6 +34,7 @@ from parallel import (  # noqa: F401 - hooks: how the suite shares the machine (
     pytest_xdist_auto_num_workers,
 )
 from remote.fixtures import oxigraph_store, store, virtuoso_store  # noqa: F401 - real stores for any test
+from remote.stores import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,16 +105,6 @@ def app(request: pytest.FixtureRequest, built: Path) -> Flask:
 def client(app: Flask) -> FlaskClient:
     """A test client of `app`."""
     return app.test_client()
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now, and given to no other test of this run."""
-    while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
-        if claim_port(port):
-            return port
 
 
 @dataclass

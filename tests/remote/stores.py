@@ -125,8 +125,8 @@ def _retrying(start: Callable[[], tuple[subprocess.Popen[bytes], Store]]) -> Ite
 
 
 def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now and given to no other test of this run (conftest.free_port's twin:
-    tests/conftest.py imports this module's fixtures, so this module cannot import conftest)."""
+    """A TCP port free on 127.0.0.1 right now and given to no other test of this run (tests/conftest.py imports it
+    from here: conftest imports this package's fixtures, so this module cannot import conftest)."""
     while True:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
