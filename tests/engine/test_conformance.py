@@ -174,8 +174,10 @@ VIRTUOSO_DIFFERS = {  # Virtuoso 7.2.5's own answers (the same query sent by han
     "(a zero-or-more path binds each node once: SPARQL 1.1 §9.3) over some datasets: the union, all but inferred",
     "11-seoul-declaration-references-subproperties": "Virtuoso refuses `?p rdfs:subPropertyOf* gk:refersTo` in "
     "FILTER EXISTS (HTTP 500: transitive start not given)",
-    "24-endorsement-acts": "Virtuoso drops 3 of the 4 groups of this GROUP BY over OPTIONALs and GRAPH patterns",
 }
+# Virtuoso drops groups of this GROUP BY over OPTIONALs and GRAPH patterns under some of its plans, not others (3 of
+# the 4 here, all 4 in one CI run): the plan is its optimiser's, so the rows it gives are checked, not their number.
+VIRTUOSO_DROPS_GROUPS = {"24-endorsement-acts"}
 
 
 def known_to_differ(kind: str, path: Path, request: pytest.FixtureRequest, cases: Iterable[str]) -> None:
@@ -187,7 +189,15 @@ def known_to_differ(kind: str, path: Path, request: pytest.FixtureRequest, cases
 @pytest.mark.parametrize("path", QUERIES, ids=IDS)
 def test_competency_answers(engine: Engine, path: Path, kind: str, request: pytest.FixtureRequest) -> None:
     known_to_differ(kind, path, request, VIRTUOSO_DIFFERS)
-    assert comparable(path, table(engine, path.read_text(encoding="utf-8"))) == comparable(path, expected(path))
+    got = comparable(path, table(engine, path.read_text(encoding="utf-8")))
+    assert agrees(kind, path, got, comparable(path, expected(path)))
+
+
+def agrees(kind: str, path: Path, got: Table, want: Table) -> bool:
+    """The same table; from Virtuoso, on a case whose groups it may drop, some of the right rows and no other."""
+    if kind == VIRTUOSO and path.stem in VIRTUOSO_DROPS_GROUPS:
+        return got[0] == want[0] and bool(got[1]) and all(row in want[1] for row in got[1])
+    return got == want
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=IDS)
@@ -196,7 +206,7 @@ def test_infer_false_leaves_the_inferred_graph_out(
 ) -> None:
     known_to_differ(kind, path, request, set(VIRTUOSO_DIFFERS) - {"02-seoul-declaration-adopters-inferred"})
     without = comparable(path, table(engine, path.read_text(encoding="utf-8"), Selection(infer=False)))
-    assert (without != comparable(path, expected(path))) is needs_inference(path)
+    assert (not agrees(kind, path, without, comparable(path, expected(path)))) is needs_inference(path)
 
 
 def selection(path: Path) -> Selection:
