@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 
 import pytest
 
-from govkg.engine import Engine, Memo, Source, open_engine
+from govkg.engine import Engine, Memo, Source, open_engine, settled
 from govkg.namespaces import DEFAULT_BASE
 
 SAMPLE = Path(__file__).parents[1] / "resources" / "sample.trig"
@@ -64,3 +65,14 @@ def test_a_value_is_made_once_however_many_threads_ask(engine: Engine) -> None:
     for thread in threads:
         thread.join()
     assert made == [1]
+
+
+def test_a_settled_value_is_out_of_the_collectors_reach() -> None:
+    index = {f"entity-{n}": [n] for n in range(1000)}
+    try:
+        assert settled(index) is index
+        collectable = {id(thing) for thing in gc.get_objects()}  # the frozen (permanent) generation is not listed
+        assert not collectable & {id(index), *map(id, index.values())}
+        assert gc.get_freeze_count() >= len(index)
+    finally:
+        gc.unfreeze()  # the rest of the session collects as usual

@@ -88,3 +88,13 @@ def test_span_bisects_with_a_key() -> None:
     ordered = ["Alpha", "beta", "BETAMAX", "gamma"]
     assert labels.span(ordered, "beta", key=str.casefold) == (1, 3)
     assert labels.span(ordered, "delta", key=str.casefold) == (3, 3)
+
+
+def test_typos_found_are_kept_least_recently_used_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = labels.build([["seoul declaration"], ["anthropic"], ["paris summit"]])
+    monkeypatch.setattr(labels, "KEEP_TYPOS", 2)
+    asked = ["seul", "anthxxpic", "seul", "pariz"]
+    assert [labels.typos(index, part) for part in asked] == [["seoul"], ["anthropic"], ["seoul"], ["paris"]]
+    assert list(index.near) == ["seul", "pariz"]  # "anthxxpic" was used least recently
+    index.near["seul"] = ("kept",)
+    assert labels.typos(index, "seul") == ["kept"]  # read from what was kept, not found again

@@ -25,7 +25,7 @@ from govkg.engine.base import (
 from govkg.engine.deadline import CheckedBuffer, Deadline, DeadlineExceeded, Pool
 from govkg.engine.errors import AnswerTooLarge, EngineError, QuerySyntaxError, UpdateRefused
 from govkg.engine.guard import GuardError
-from govkg.engine.memo import Memo
+from govkg.engine.memo import Memo, settled
 from govkg.engine.oxigraph_engine import OxigraphEngine
 from govkg.engine.rdflib_engine import RdflibEngine
 from govkg.engine.remote_engine import RemoteEngine
@@ -57,6 +57,7 @@ __all__ = [
     "fingerprint",
     "open_engine",
     "select",
+    "settled",
 ]
 
 # Every registered engine: the conformance suite (tests/engine/test_conformance.py) runs over each of them.

@@ -11,11 +11,12 @@ one edit) of a word the names hold.
 
 from __future__ import annotations
 
+import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import accumulate
 from operator import attrgetter
@@ -34,6 +35,10 @@ NONE: frozenset[int] = frozenset()
 # by its postings when it has at most this many per candidate, else by reading the candidates' names.
 READ = 16
 WITHIN = 3  # letters of a part of a word before the words holding it are looked for
+# Words whose typos are kept per index: a reconciliation batch (a column of names) repeats its words ("ltd",
+# "declaration"), and finding one word's typos compares it with every word of a similar length (~4 ms at 100k
+# names). Least recently found out first.
+KEEP_TYPOS = 4096
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,8 @@ class Labels:
     by_length: dict[int, list[str]]  # the words by their length (typo candidates)
     text: str  # the words of `vocab`, each followed by a newline
     starts: array  # word number -> its offset in `text` (and the end of text last)
+    near: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)  # typos found
+    lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)  # guards `near`
 
 
 def build(names: Iterable[Sequence[str]]) -> Labels:
@@ -147,6 +154,19 @@ def fuzzy(labels: Labels, parts: Sequence[str]) -> set[int]:
 
 def typos(labels: Labels, part: str) -> list[str]:
     """The words of the names within the edits allowed for a word as long as `part` (none for a short one)."""
+    with labels.lock:
+        found = labels.near.pop(part, None)  # put back below: the most recently used last
+    if found is None:
+        found = tuple(_typos(labels, part))
+    with labels.lock:
+        labels.near[part] = found
+        while len(labels.near) > KEEP_TYPOS:
+            del labels.near[next(iter(labels.near))]
+    return list(found)
+
+
+def _typos(labels: Labels, part: str) -> list[str]:
+    """`typos`, found by comparing `part` with every word of a length within the allowed edits."""
     allowed = next((edits for length, edits in TYPOS if len(part) >= length), 0)
     if not allowed:
         return []

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
 
-from govkg.engine import Deadline, DeadlineExceeded, Memo
+from govkg.engine import Deadline, DeadlineExceeded, Memo, settled
 from govkg.errors import one_line
 from govkg.reconcile import extend, suggest
 from govkg.reconcile import query as reconcile_query
@@ -55,7 +55,7 @@ def _index() -> Index:
     """The app's entity index (built on the first request that needs it)."""
     memo: Memo[str, Index] = current_app.extensions["govkg.reconcile"]
     state = current()
-    return memo.get("index", lambda: build(state.select, state.base))
+    return memo.get("index", lambda: settled(build(state.select, state.base)))
 
 
 def _lang() -> str:

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, render_template,
 from flask.blueprints import BlueprintSetupState
 from rdflib import URIRef
 
-from govkg.engine import Memo
+from govkg.engine import Memo, settled
 from govkg.pages import search
 from govkg.reconcile.index import Index, build
 from govkg.web import conneg, respond
@@ -47,14 +47,14 @@ def entities() -> Index:
     generation)."""
     state, extensions = current(), current_app.extensions
     memo: Memo[str, Any] = extensions["govkg.reconcile" if "govkg.reconcile" in extensions else _KEY]
-    found: Index = memo.get("index", lambda: build(state.select, state.base))
+    found: Index = memo.get("index", lambda: settled(build(state.select, state.base)))
     return found
 
 
 def _catalog() -> search.Catalog:
     """The search catalogue (built on the first search of a generation)."""
     memo: Memo[str, search.Catalog] = current_app.extensions[_KEY]
-    return memo.get("catalog", lambda: search.build(entities()))
+    return memo.get("catalog", lambda: settled(search.build(entities())))
 
 
 def _text() -> str:
