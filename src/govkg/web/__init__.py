@@ -122,7 +122,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         cache = ResponseCache(app.wsgi_app, int(app.config["RESPONSE_CACHE_BYTES"]), lambda: state.generation)
         app.wsgi_app = app.extensions["govkg.cache"] = cache  # type: ignore[method-assign]
     app.wsgi_app = app.extensions["govkg.front"] = _front(app, metrics)  # type: ignore[method-assign]
-    lean.trust(app.config["TRUSTED_HOSTS"])
     return app
 
 
@@ -141,17 +140,16 @@ def _register(app: Flask) -> None:
 
 
 def _front(app: Flask, metrics: Metrics) -> Front:
-    """The edge middleware; the Host header is checked against TRUSTED_HOSTS unless PUBLIC_URL replaces it."""
+    """The edge middleware: it checks the Host header against TRUSTED_HOSTS, unless PUBLIC_URL replaces it."""
     from govkg.web.front import Front
 
-    public = app.config["PUBLIC_URL"] or None
+    public, trusted = app.config["PUBLIC_URL"] or None, app.config["TRUSTED_HOSTS"]
+    hosts = trusted.split() if isinstance(trusted, str) else list(trusted or [])
     try:
-        front = Front(app.wsgi_app, metrics, int(app.config["MAX_URI_LENGTH"]), public)
+        front = Front(app.wsgi_app, metrics, int(app.config["MAX_URI_LENGTH"]), public, hosts or None)
     except (TypeError, ValueError) as error:
         raise ConfigError(f"PUBLIC_URL or MAX_URI_LENGTH: {error}") from None
-    trusted = app.config["TRUSTED_HOSTS"]
-    hosts = trusted.split() if isinstance(trusted, str) else list(trusted or [])
-    app.config["TRUSTED_HOSTS"] = [front.public[1].partition(":")[0]] if front.public else (hosts or None)
+    app.config["TRUSTED_HOSTS"] = None  # checked at the edge (Front), which also knows IPv6 literals
     return front
 
 

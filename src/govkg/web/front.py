@@ -1,6 +1,6 @@
 """The edge of the app, as WSGI middleware around everything else (the response cache included): a request id on
-every response and log line, the request-target length limit, the public base URL, draining on shutdown, and
-the access log and request metrics."""
+every response and log line, the request-target length limit, the trusted Host names or the public base URL,
+draining on shutdown, and the access log and request metrics."""
 
 from __future__ import annotations
 
@@ -16,13 +16,40 @@ from urllib.parse import urlsplit
 
 from govkg.web.metrics import Metrics
 
-__all__ = ["REQUEST_ID", "Front", "public_url"]
+__all__ = ["REQUEST_ID", "Front", "host_trusted", "public_url"]
 
 access = logging.getLogger("govkg.access")
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("govkg_request_id", default="-")
 _GIVEN_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # a client's own X-Request-Id is kept only if it is this tame
+# RFC 9110 §7.2 / RFC 3986 §3.2.2: a reg-name or IPv4 address, or an IPv6 literal in brackets; an optional port.
+_HOST = re.compile(r"([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]{1,5}))?")
+KEEP_HOSTS = 512  # Host values whose verdict is kept (a client sending endless names only empties the table)
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def host_trusted(host: str, trusted: Iterable[str]) -> bool:
+    """Whether a `Host` value (name or IP literal, port ignored, case-insensitive) is one of `trusted`: names,
+    `.suffix` for a domain and its subdomains, IPv6 addresses bracketed or bare. (Werkzeug's own check never
+    matches an IPv6 literal: it cuts each trusted name at its first colon.)"""
+    found = _HOST.fullmatch(host.lower())
+    if found is None or (found[2] is not None and not 0 < int(found[2]) < 65536):
+        return False
+    name = found[1]
+    for entry in (_bare(e) for e in trusted):
+        if name == entry or (entry.startswith(".") and (name.endswith(entry) or name == entry[1:])):
+            return True
+    return False
+
+
+def _bare(entry: str) -> str:
+    """A trusted entry as a Host's name reads: lower case, no port, an IPv6 address in brackets."""
+    entry = entry.strip().lower()
+    if entry.count(":") > 1 and not entry.startswith("["):
+        return f"[{entry}]"  # a bare IPv6 address (it has no port: "::1:80" would be an address too)
+    if entry.startswith("["):
+        return entry[: entry.index("]") + 1] if "]" in entry else entry
+    return entry.partition(":")[0]
 
 
 def public_url(value: str) -> tuple[str, str, str]:
@@ -37,9 +64,18 @@ class Front:
     """See the module. `public` replaces what the request says of its scheme, host and path prefix, so no
     absolute URL is ever made from an unchecked Host header (docs/security.md, item 19)."""
 
-    def __init__(self, app: WSGIApp, metrics: Metrics, max_uri: int, public: str | None = None) -> None:
+    def __init__(
+        self,
+        app: WSGIApp,
+        metrics: Metrics,
+        max_uri: int,
+        public: str | None = None,
+        trusted: Iterable[str] | None = None,
+    ) -> None:
         self.app, self.metrics, self.max_uri = app, metrics, max_uri
         self.public = public_url(public) if public else None
+        self.trusted = None if self.public or trusted is None else tuple(trusted)  # PUBLIC_URL replaces the Host
+        self._hosts: dict[str, bool] = {}
         self.inflight = 0
         self.draining = False
         self._lock = threading.Lock()
@@ -76,9 +112,21 @@ class Front:
             return _plain(start, 414, reason, environ)
         if self.draining:
             return _plain(start, 503, "the server is shutting down; retry in a moment", environ)
+        if self.trusted is not None and not self._trusts(host := _host(environ)):
+            return _plain(start, 400, f"the Host {host!r} is not trusted (TRUSTED_HOSTS, or set PUBLIC_URL)", environ)
         if self.public:
             _rebase(environ, *self.public)
         return self.app(environ, start)
+
+    def _trusts(self, host: str) -> bool:
+        """`host_trusted` against TRUSTED_HOSTS, its verdict kept."""
+        found = self._hosts.get(host)
+        if found is None:
+            found = host_trusted(host, self.trusted or ())
+            if len(self._hosts) >= KEEP_HOSTS:
+                self._hosts.clear()
+            self._hosts[host] = found
+        return found
 
     def _record(self, environ: dict[str, Any], status: str, seconds: float, rid: str) -> None:
         route = environ.get("govkg.route", "other")
@@ -103,6 +151,14 @@ class Front:
         while self.inflight and time.monotonic() < end:
             time.sleep(0.05)
         return not self.inflight
+
+
+def _host(environ: dict[str, Any]) -> str:
+    """The request's Host header, else the server's name and port (HTTP/1.0 may send no Host: PEP 3333)."""
+    if "HTTP_HOST" in environ:
+        return str(environ["HTTP_HOST"])
+    name = str(environ.get("SERVER_NAME", ""))
+    return f"[{name}]:{environ.get('SERVER_PORT', '')}" if ":" in name else f"{name}:{environ.get('SERVER_PORT', '')}"
 
 
 def _rebase(environ: dict[str, Any], scheme: str, host: str, prefix: str) -> None:

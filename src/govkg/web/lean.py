@@ -1,7 +1,8 @@
 """The lean route: a query sent to /sparql (GET, or POST of a form or a query body) answered as plain WSGI, without
 Flask's request machinery (request context, URL map, before/after hooks, Response objects), which cost most of the
 server's time on a small query (bench/hotpath.py). Everything else goes on to the Flask app: the service
-description, HTML answers, HEAD and OPTIONS, chunked or oversized bodies, untrusted hosts, a writable server.
+description, HTML answers, HEAD and OPTIONS, chunked or oversized bodies, a writable server. (The front has
+refused an untrusted Host before.)
 
 The answers are the endpoint's to the byte: the same reading of the operation (`sparql.read`), guard, per-client
 gate, runner, headers, one-line errors and metrics (`errors.outcome`); the front (request id, access log, timing)
@@ -17,7 +18,6 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import HTTP_STATUS_CODES, parse_options_header
-from werkzeug.sansio.utils import host_is_trusted
 
 from govkg.errors import GovkgError
 from govkg.web import conneg, errors, sparql
@@ -29,19 +29,17 @@ log = logging.getLogger("govkg")
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 KINDS = ("results", "graph")
-NEGOTIATIONS = 512  # (format values, Accept) pairs whose "could this be HTML?" answer is kept (and Host values)
+NEGOTIATIONS = 512  # (format values, Accept) pairs whose "could this be HTML?" answer is kept
 
 
 class Lean:
     """WSGI middleware answering queries to /sparql itself, passing every other request to `app`. `headers` are
-    the ones the app adds to every response (security and CORS); `trust` names the Host names answered."""
+    the ones the app adds to every response (security and CORS)."""
 
     def __init__(self, app: WSGIApp, state: State, metrics: Any, headers: dict[str, str], max_body: int) -> None:
         self.app, self.state, self.metrics, self.max_body = app, state, metrics, max_body
         self.headers = list(headers.items())
-        self.trusted: tuple[str, ...] | None = ()
         self._html: dict[tuple[tuple[str, ...], str | None], bool] = {}
-        self._hosts: dict[str, bool] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Answer a query to /sparql here when it takes nothing but the query path; else ask the app."""
@@ -67,35 +65,15 @@ class Lean:
         media_type = conneg.content_type(reply.media_type)
         return _send(start_response, "200 OK", [], media_type, reply.body, [("Vary", "Accept"), *extra, *self.headers])
 
-    def trust(self, hosts: Iterable[str] | None) -> None:
-        """The Host names answered here (None: any, as Flask's TRUSTED_HOSTS); others go on to the app."""
-        self.trusted = None if hosts is None else tuple(hosts)
-        self._hosts.clear()
-
     def _takes(self, environ: dict[str, Any]) -> bool:
-        """A request this route may answer: a query to /sparql from a trusted host, on a read-only server."""
+        """A request this route may answer: a query to /sparql, on a read-only server."""
         if environ.get("PATH_INFO") != "/sparql" or self.state.writer is not None:
             return False
-        if self.trusted is not None and not self._trusts(environ.get("HTTP_HOST")):
-            return False  # the app refuses it
         method = environ.get("REQUEST_METHOD")
         if method == "GET":
             return "query=" in environ.get("QUERY_STRING", "")
         length = environ.get("CONTENT_LENGTH") or ""  # ASCII digits only: "²".isdigit() is true
         return method == "POST" and length.isascii() and length.isdigit() and int(length) <= self.max_body
-
-    def _trusts(self, host: str | None) -> bool:
-        """Whether Flask's own check (Werkzeug's `host_is_trusted`, case, port and all) lets this Host in; a
-        request without one goes on to the app."""
-        if host is None:
-            return False
-        found = self._hosts.get(host)
-        if found is None:
-            found = host_is_trusted(host, self.trusted)
-            if len(self._hosts) >= NEGOTIATIONS:
-                self._hosts.clear()
-            self._hosts[host] = found
-        return found
 
     def _operation(self, environ: dict[str, Any]) -> sparql.Operation | GovkgError | None:
         """The operation, a refusal, or None when the app must answer (HTML, the service description)."""
