@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, current_app, request
-from werkzeug.exceptions import RequestEntityTooLarge
-
 from govkg.engine import DEFAULT
 from govkg.federation import DEFAULT_ALLOWLIST
 from govkg.namespaces import DEFAULT_BASE
-from govkg.web import errors
 from govkg.web.errors import ConfigError
 
 if TYPE_CHECKING:
+    from flask import Flask
+
     from govkg.web.front import Front
     from govkg.web.metrics import Metrics
 
@@ -95,7 +92,10 @@ PREFLIGHT_HEADERS = {
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app: defaults, then GOVKG_* environment variables, then `config`; load the dataset."""
-    # The app's parts load here, not with the package: a query worker imports govkg.web.jobs without them.
+    # The app's parts (Flask too) load here, not with the package: a query worker imports govkg.web.jobs without
+    # them, so the fork server that loads the data starts sooner.
+    from flask import Flask
+
     from govkg.web.cache import ResponseCache
     from govkg.web.lean import Lean
     from govkg.web.metrics import Metrics
@@ -127,16 +127,28 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     """The app's blueprints, error handlers, interface language and navigation, and request hooks."""
-    from govkg.web import documents, downloads, i18n, meta, pictures, query, reconcile, resources, search, site, sparql
+    from govkg.web import (
+        documents,
+        downloads,
+        handlers,
+        hooks,
+        i18n,
+        meta,
+        pictures,
+        query,
+        reconcile,
+        resources,
+        search,
+        site,
+        sparql,
+    )
 
     for module in (sparql, downloads, meta, reconcile, search, query, pictures, documents, resources):
         app.register_blueprint(module.bp)
-    errors.register(app)
+    handlers.register(app)
     i18n.register(app)
     site.register(app)
-    app.before_request(_route)
-    app.before_request(_whole_body)
-    app.after_request(_headers)
+    hooks.register(app)
 
 
 def _front(app: Flask, metrics: Metrics) -> Front:
@@ -151,35 +163,3 @@ def _front(app: Flask, metrics: Metrics) -> Front:
         raise ConfigError(f"PUBLIC_URL or MAX_URI_LENGTH: {error}") from None
     app.config["TRUSTED_HOSTS"] = None  # checked at the edge (Front), which also knows IPv6 literals
     return front
-
-
-def _whole_body() -> None:
-    """Read a body sent without Content-Length (chunked) whole, up to MAX_CONTENT_LENGTH + 1 bytes, so one
-    byte too many is a 413 rather than a body silently cut at the limit (Werkzeug's bounded stream stops
-    there without a word), and every reader after this sees an ordinary body with its length."""
-    environ = request.environ
-    if environ.get("CONTENT_LENGTH") or "wsgi.input_terminated" not in environ:
-        return
-    limit = int(current_app.config["MAX_CONTENT_LENGTH"])
-    data = environ["wsgi.input"].read(limit + 1)
-    if len(data) > limit:
-        raise RequestEntityTooLarge()
-    environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(data), str(len(data))
-    del environ["wsgi.input_terminated"]
-    request.__dict__.pop("stream", None)  # Werkzeug caches the stream it made before this ran
-
-
-def _route() -> None:
-    """Name the matched route for the access log and the metrics (a bounded set of labels)."""
-    request.environ["govkg.route"] = request.url_rule.rule if request.url_rule else "unmatched"
-
-
-def _headers(response: Response) -> Response:
-    """Security and CORS headers on every response (a page that set its own CSP, such as the reconciliation
-    preview shown in a client's iframe, keeps it); the preflight answer on OPTIONS."""
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    response.headers.update(CORS_HEADERS)
-    if request.method == "OPTIONS":
-        response.headers.update(PREFLIGHT_HEADERS)
-    return response

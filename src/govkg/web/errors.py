@@ -1,7 +1,8 @@
 """Every error is a one-line `text/plain` answer with the right status: never a stack trace.
 
-One handler answers every `GovkgError`, whatever layer raised it: the status comes from the error (`HttpError`)
-or from the STATUSES table, looked up along the error's class hierarchy.
+One handler (govkg.web.handlers) answers every `GovkgError`, whatever layer raised it: the status comes from the
+error (`HttpError`) or from the STATUSES table, looked up along the error's class hierarchy. This module imports
+no Flask: a query worker raises these errors too.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, current_app
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
 from govkg.engine import AnswerTooLarge, DeadlineExceeded, EngineError, UpdateRefused
@@ -23,7 +22,7 @@ from govkg.federation import FederationError, RemoteError
 from govkg.reconcile import ReconcileError
 from govkg.store import ChangeRefused
 
-__all__ = ["STATUSES", "ConfigError", "HttpError", "WebError", "line", "outcome", "plain", "reason", "register"]
+__all__ = ["STATUSES", "ConfigError", "HttpError", "WebError", "line", "outcome", "reason"]
 
 log = logging.getLogger("govkg")
 READ_ONLY = "this endpoint is read-only: SPARQL Update and Graph Store writes are refused"
@@ -84,16 +83,6 @@ HEADERS: dict[type[BaseException], dict[str, str]] = {
 }
 
 
-def plain(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
-    """A one-line text/plain answer: `<status> <reason phrase>: <message>`."""
-    return Response(
-        line(status, message),
-        status=status,
-        content_type="text/plain; charset=utf-8",
-        headers=dict(headers or {}),
-    )
-
-
 def reason(error: BaseException) -> str:
     """The one-line message of an error, with its hint."""
     return str(error) + str(_lookup(HINTS, error, ""))
@@ -125,48 +114,3 @@ def outcome(error: GovkgError, metrics: Any) -> tuple[int, str, dict[str, str]]:
 def line(status: int, message: str) -> str:
     """The body of a one-line answer: `<status> <reason phrase>: <message>` and a newline."""
     return f"{status} {HTTP_STATUS_CODES.get(status, 'Error')}: {one_line(message, 1000)}\n"
-
-
-def _govkg(error: GovkgError) -> Response:
-    """Any govkg error: its status, its one line, its headers."""
-    return plain(*outcome(error, current_app.extensions.get("govkg.metrics")))
-
-
-def _http(error: HTTPException) -> Response:
-    """Werkzeug's HTTP errors (404, 405, 413, ...) as one line, keeping their headers (e.g. Allow)."""
-    _count(f"http_{error.code}")
-    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-    return plain(error.code or 500, _REASONS.get(type(error), error.description or ""), headers)
-
-
-def _too_large(error: RequestEntityTooLarge) -> Response:
-    """413 naming the limit (MAX_CONTENT_LENGTH)."""
-    _count("http_413")
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    return plain(413, f"the request body is larger than {limit:,} bytes (MAX_CONTENT_LENGTH); send a shorter query")
-
-
-_REASONS: dict[type[HTTPException], str] = {NotFound: "no such resource", MethodNotAllowed: "method not allowed here"}
-
-
-def _count(reason: str) -> None:
-    """Count a refusal in the app's metrics (/metrics)."""
-    metrics = current_app.extensions.get("govkg.metrics")
-    if metrics is not None:
-        metrics.refused(reason)
-
-
-def _unexpected(error: Exception) -> Response:
-    """An unexpected failure: logged with its traceback here, one line for the client."""
-    if isinstance(error, HTTPException):
-        return _http(error)
-    log.exception("unexpected error", exc_info=error)
-    return plain(500, "the server failed to answer; the failure is logged")
-
-
-def register(app: Flask) -> None:
-    """Install the handlers: govkg's errors, Werkzeug's HTTP errors, anything else."""
-    app.register_error_handler(GovkgError, _govkg)
-    app.register_error_handler(RequestEntityTooLarge, _too_large)
-    app.register_error_handler(HTTPException, _http)
-    app.register_error_handler(Exception, _unexpected)

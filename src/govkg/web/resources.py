@@ -26,7 +26,7 @@ from govkg.pages.entity import Entity
 from govkg.pages.iri import to_iri
 from govkg.pages.model import Catalogue, Page, Written, curie
 from govkg.web import conneg, documents, respond
-from govkg.web.errors import plain
+from govkg.web.handlers import plain
 from govkg.web.state import State, current
 
 __all__ = ["Resources", "Variant", "bp", "href", "justifications", "not_found", "resource_page"]
