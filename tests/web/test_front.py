@@ -67,3 +67,8 @@ def test_a_public_url_answers_whatever_the_host(built: Path) -> None:
     client = app_with(built, "oxigraph", PUBLIC_URL="https://[2001:db8::1]/kg/").test_client()
     response = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Host": "evil.example"})
     assert response.status_code == 200
+
+
+def test_a_long_untrusted_host_is_quoted_short(client: FlaskClient) -> None:
+    message = one_line(client.get("/", headers={"Host": "a" * 5000 + ".example"}), 400)
+    assert "not trusted" in message and len(message) < 400

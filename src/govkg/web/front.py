@@ -113,7 +113,8 @@ class Front:
         if self.draining:
             return _plain(start, 503, "the server is shutting down; retry in a moment", environ)
         if self.trusted is not None and not self._trusts(host := _host(environ)):
-            return _plain(start, 400, f"the Host {host!r} is not trusted (TRUSTED_HOSTS, or set PUBLIC_URL)", environ)
+            reason = f"the Host {host[:200]!r} is not trusted (TRUSTED_HOSTS, or set PUBLIC_URL)"
+            return _plain(start, 400, reason, environ)
         if self.public:
             _rebase(environ, *self.public)
         return self.app(environ, start)
