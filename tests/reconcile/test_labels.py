@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
+from rapidfuzz.distance import OSA
 
 from govkg.reconcile import labels
 from govkg.reconcile.labels import Labels
@@ -98,3 +101,30 @@ def test_typos_found_are_kept_least_recently_used_out(monkeypatch: pytest.Monkey
     assert list(index.near) == ["seul", "pariz"]  # "anthxxpic" was used least recently
     index.near["seul"] = ("kept",)
     assert labels.typos(index, "seul") == ["kept"]  # read from what was kept, not found again
+
+
+def _edited(word: str, rng: random.Random) -> str:
+    """`word` with one or two random edits (a letter deleted, added, replaced, or two swapped)."""
+    for _ in range(rng.randint(1, 2)):
+        at, letter = rng.randrange(len(word)), rng.choice("abcdeiou")
+        word = rng.choice(
+            [
+                word[:at] + word[at + 1 :],
+                word[:at] + letter + word[at:],
+                word[:at] + letter + word[at + 1 :],
+                word[:at] + word[at + 1 : at + 2] + word[at] + word[at + 2 :],
+            ]
+        )
+    return word or "x"
+
+
+def test_typos_are_every_word_within_the_edits_allowed() -> None:
+    """Against comparing with every word: the letter buckets typos reads leave none out (labels._typos)."""
+    rng = random.Random(14)
+    vocab = sorted({"".join(rng.choice("abcdeioubcdklm") for _ in range(rng.randint(3, 11))) for _ in range(3000)})
+    index = labels.build([[word] for word in vocab])
+    asked = [_edited(rng.choice(vocab), rng) for _ in range(300)] + rng.sample(vocab, 50)
+    for part in asked:
+        allowed = next((edits for length, edits in labels.TYPOS if len(part) >= length), 0)
+        expected = {word for word in vocab if OSA.distance(part, word) <= allowed} if allowed else set()
+        assert set(labels.typos(index, part)) == expected, part
