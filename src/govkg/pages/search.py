@@ -8,6 +8,7 @@ index's label index (`govkg.reconcile.labels`), so a search never looks at every
 
 from __future__ import annotations
 
+import heapq
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -156,11 +157,14 @@ def _first(catalog: Catalog, level: tuple[set[int], set[int]], rank: int, lang: 
 
 
 def _in_order(slots: set[int], order: array, position: array, count: int | None) -> Iterable[int]:
-    """`slots` in `order`: sorted when few, else read off the order (about count * len(order) / len(slots) to read
-    before the first `count` of them are found, fewer than sorting them all takes)."""
-    if count is None or len(slots) ** 2 <= count * len(order):
-        return map(order.__getitem__, sorted(map(position.__getitem__, slots)))
-    return filter(slots.__contains__, order)
+    """`slots` in `order`: all sorted for no `count`, else a heap of their positions popped as the caller reads
+    (it stops after `count` hits), so only what is read is ordered. (Reading the order until `count` of them turn
+    up reads most of it when they sort late, as the long names a common word matches do.)"""
+    places = list(map(position.__getitem__, slots))
+    if count is None:
+        return map(order.__getitem__, sorted(places))
+    heapq.heapify(places)
+    return (order[heapq.heappop(places)] for _ in range(len(places)))
 
 
 def _ordering(catalog: Catalog, lang: str) -> tuple[array, array]:
